@@ -191,7 +191,7 @@ static const struct mount_entry *find_mount_by_id(unsigned long id)
 }
 
 /*
- * Returns the mount ID (as in the first mountinfo field) of the mount that contains path, or 0 with
+ * Returns the mount ID (the first mountinfo field) of the mount that contains path, or 0 with
  * errno set. statx names the mount actually visible at path, which mountinfo order cannot do
  * reliably when mounts are stacked.
  */
