@@ -19,7 +19,7 @@ final class RootCondition implements ExecutionCondition {
         if (!Privileges.inPrivateMountNamespace()) {
             return ConditionEvaluationResult.disabled(
                     "the test JVM is not in a private mount namespace, so mounting would touch the host's;"
-                            + " run it through Maven, which starts it with src/test/sh/java-in-mount-namespace");
+                            + " run it through Maven, which starts it with src/test/jvm/bin/java");
         }
         return ConditionEvaluationResult.enabled("root in a private mount namespace");
     }
