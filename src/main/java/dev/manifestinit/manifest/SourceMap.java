@@ -1,0 +1,49 @@
+package dev.manifestinit.manifest;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/** Where each manifest path was written, so findings about values can name a line and column. */
+public final class SourceMap {
+    /**
+     * A 1-based position in a file.
+     *
+     * @param file the file as the user named it
+     */
+    public record Position(String file, int line, int column) {
+    }
+
+    private final String file;
+    private final Map<String, Position> positions = new HashMap<>();
+
+    public SourceMap(String file) {
+        this.file = file;
+    }
+
+    public String file() {
+        return file;
+    }
+
+    void put(String path, int zeroBasedLine, int zeroBasedColumn) {
+        positions.put(path, new Position(file, zeroBasedLine + 1, zeroBasedColumn + 1));
+    }
+
+    /**
+     * The position of {@code path}, or of its nearest written parent when the path itself was not
+     * written (a missing key is reported where its parent mapping starts).
+     */
+    public Position find(String path) {
+        String current = path;
+        while (true) {
+            Position position = positions.get(current);
+            if (position != null) {
+                return position;
+            }
+            int cut = Math.max(current.lastIndexOf('.'), current.lastIndexOf('['));
+            if (cut <= 0) {
+                return positions.getOrDefault("$", new Position(file, 1, 1));
+            }
+            current = current.substring(0, cut);
+        }
+    }
+}

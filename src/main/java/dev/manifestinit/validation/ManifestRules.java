@@ -1,0 +1,294 @@
+package dev.manifestinit.validation;
+
+import dev.manifestinit.manifest.AbsolutePath;
+import dev.manifestinit.manifest.ApiFilesystem;
+import dev.manifestinit.manifest.FilesystemType;
+import dev.manifestinit.manifest.FsckMode;
+import dev.manifestinit.manifest.Manifest;
+import dev.manifestinit.manifest.Mount;
+import dev.manifestinit.manifest.Overlay;
+import dev.manifestinit.manifest.PartitionLabel;
+import dev.manifestinit.manifest.SourceMap;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Rules that relate several values of a manifest: labels used against labels declared, mount
+ * order, where overlay directories live. A value that failed to load is null here and its rules
+ * are skipped, since the loader already reported it.
+ */
+final class ManifestRules {
+    private static final Set<FilesystemType> API_TYPES =
+            EnumSet.of(FilesystemType.DEVTMPFS, FilesystemType.SYSFS, FilesystemType.PROC, FilesystemType.TMPFS);
+    private static final Set<FilesystemType> CHECKABLE =
+            EnumSet.of(FilesystemType.EXT2, FilesystemType.EXT3, FilesystemType.EXT4);
+    private static final Duration LONG_WAIT = Duration.ofMinutes(10);
+
+    private final Manifest manifest;
+    private final SourceMap positions;
+    private final Set<String> failedPaths;
+    private final List<Finding> findings = new ArrayList<>();
+
+    ManifestRules(Manifest manifest, SourceMap positions, Set<String> failedPaths) {
+        this.manifest = manifest;
+        this.positions = positions;
+        this.failedPaths = failedPaths;
+    }
+
+    List<Finding> check() {
+        checkApiFilesystems();
+        checkDisk();
+        checkRoot();
+        checkMounts();
+        checkDirectories();
+        checkOverlays();
+        checkInit();
+        return findings;
+    }
+
+    private void checkApiFilesystems() {
+        if (manifest.apiFilesystems() == null) {
+            return;
+        }
+        Map<AbsolutePath, Integer> seen = new HashMap<>();
+        for (int i = 0; i < manifest.apiFilesystems().size(); i++) {
+            ApiFilesystem api = manifest.apiFilesystems().get(i);
+            String path = "$.apiFilesystems[" + i + "]";
+            if (api == null) {
+                continue;
+            }
+            if (api.type() != null && !API_TYPES.contains(api.type())) {
+                error(path + ".type", "an API filesystem is devtmpfs, sysfs, proc or tmpfs, not " + api.type()
+                        + "; mount partitions under mounts");
+            }
+            if (api.mountpoint() != null) {
+                Integer earlier = seen.putIfAbsent(api.mountpoint(), i);
+                if (earlier != null) {
+                    error(path + ".mountpoint", "mount point " + api.mountpoint()
+                            + " is already used by $.apiFilesystems[" + earlier + "]");
+                }
+                if (api.mountpoint().isRoot()) {
+                    error(path + ".mountpoint", "an API filesystem cannot be mounted on /");
+                }
+            }
+        }
+    }
+
+    private void checkDisk() {
+        if (manifest.disk() == null || manifest.disk().partitions() == null) {
+            return;
+        }
+        Map<PartitionLabel, Integer> seen = new HashMap<>();
+        List<PartitionLabel> partitions = manifest.disk().partitions();
+        for (int i = 0; i < partitions.size(); i++) {
+            PartitionLabel label = partitions.get(i);
+            if (label != null && seen.putIfAbsent(label, i) != null) {
+                error("$.disk.partitions[" + i + "]", "label " + label + " is listed twice");
+            }
+        }
+        Duration timeout = manifest.disk().timeout();
+        if (timeout != null && timeout.isZero()) {
+            error("$.disk.wait", "wait must be longer than 0; the device and its partitions need time to appear");
+        } else if (timeout != null && timeout.compareTo(LONG_WAIT) > 0) {
+            warning("$.disk.wait", "wait of " + timeout.toSeconds() + " s is over 10 minutes;"
+                    + " a missing disk would hold the boot that long");
+        }
+    }
+
+    private void checkRoot() {
+        if (manifest.root() == null) {
+            return;
+        }
+        List<PartitionLabel> labels = manifest.root().labels();
+        if (labels != null) {
+            for (int i = 0; i < labels.size(); i++) {
+                checkDeclared(labels.get(i), "$.root.labels[" + i + "]");
+            }
+            PartitionLabel fallback = manifest.root().defaultLabel();
+            if (fallback != null && !labels.contains(fallback)) {
+                error("$.root.default", "default " + fallback + " is not one of the root labels " + labels);
+            }
+        }
+        FilesystemType type = manifest.root().type();
+        if (type != null && !type.onBlockDevice()) {
+            error("$.root.type", "the root is a partition, so its type must be a disk filesystem such as ext4, not "
+                    + type);
+        }
+        AbsolutePath mountpoint = manifest.root().mountpoint();
+        if (mountpoint != null) {
+            if (mountpoint.isRoot()) {
+                error("$.root.mountpoint", "the new root is mounted below the initramfs root, such as /newroot, not on /");
+            }
+            if (manifest.apiFilesystems() != null) {
+                for (ApiFilesystem api : manifest.apiFilesystems()) {
+                    if (api != null && api.mountpoint() != null
+                            && (mountpoint.isWithin(api.mountpoint()) || api.mountpoint().isWithin(mountpoint))) {
+                        error("$.root.mountpoint", "the new root at " + mountpoint
+                                + " overlaps the API filesystem at " + api.mountpoint());
+                    }
+                }
+            }
+        }
+    }
+
+    private void checkMounts() {
+        List<Mount> mounts = manifest.mounts();
+        Map<AbsolutePath, String> mountpoints = new HashMap<>();
+        for (int i = 0; i < mounts.size(); i++) {
+            Mount mount = mounts.get(i);
+            String path = "$.mounts[" + i + "]";
+            if (mount == null) {
+                continue;
+            }
+            checkDeclared(mount.label(), path + ".label");
+            if (mount.label() != null && manifest.root() != null && manifest.root().labels() != null
+                    && manifest.root().labels().contains(mount.label())) {
+                error(path + ".label", "label " + mount.label() + " is a root side and cannot also be mounted");
+            }
+            if (mount.type() != null && !mount.type().onBlockDevice()) {
+                error(path + ".type", "a partition mount needs a disk filesystem such as ext4, not " + mount.type());
+            }
+            if (mount.type() != null && mount.fsck() != FsckMode.SKIP && !CHECKABLE.contains(mount.type())) {
+                error(path + ".fsck", "fsck " + mount.fsck() + " is supported for ext2, ext3 and ext4, not "
+                        + mount.type() + "; use skip");
+            }
+            AbsolutePath mountpoint = mount.mountpoint();
+            if (mountpoint == null) {
+                continue;
+            }
+            if (mountpoint.isRoot()) {
+                error(path + ".mountpoint", "/ is the root partition's place; mount this partition below it");
+                continue;
+            }
+            String earlier = mountpoints.putIfAbsent(mountpoint, path);
+            if (earlier != null) {
+                error(path + ".mountpoint", "mount point " + mountpoint + " is already used by " + earlier);
+            }
+            for (int j = i + 1; j < mounts.size(); j++) {
+                Mount later = mounts.get(j);
+                if (later != null && later.mountpoint() != null && !later.mountpoint().equals(mountpoint)
+                        && mountpoint.isWithin(later.mountpoint())) {
+                    error(path + ".mountpoint", "mount point " + mountpoint + " lies inside " + later.mountpoint()
+                            + ", which is mounted later by $.mounts[" + j + "]; list the outer mount first");
+                }
+            }
+        }
+    }
+
+    private void checkDirectories() {
+        for (int i = 0; i < manifest.directories().size(); i++) {
+            AbsolutePath directory = manifest.directories().get(i);
+            if (directory != null) {
+                requireWritable(directory, "$.directories[" + i + "]", "directory " + directory);
+            }
+        }
+    }
+
+    private void checkOverlays() {
+        List<Overlay> overlays = manifest.overlays();
+        Map<AbsolutePath, String> mountpoints = new HashMap<>();
+        for (Mount mount : manifest.mounts()) {
+            if (mount != null && mount.mountpoint() != null) {
+                mountpoints.put(mount.mountpoint(), "a partition mount");
+            }
+        }
+        for (int i = 0; i < overlays.size(); i++) {
+            Overlay overlay = overlays.get(i);
+            String path = "$.overlays[" + i + "]";
+            if (overlay == null || overlay.upper() == null || overlay.work() == null) {
+                continue;
+            }
+            if (overlay.mountpoint() != null) {
+                String earlier = mountpoints.putIfAbsent(overlay.mountpoint(), path);
+                if (earlier != null) {
+                    error(path + ".mountpoint", "mount point " + overlay.mountpoint() + " is already used by " + earlier);
+                }
+            }
+            requireWritable(overlay.upper(), path + ".upper", "upper " + overlay.upper());
+            Mount upperMount = holdingMount(overlay.upper());
+            Mount workMount = holdingMount(overlay.work());
+            if (upperMount != workMount) {
+                error(path + ".work", "work must be on the same filesystem as upper ("
+                        + describe(upperMount) + "), but it is on " + describe(workMount));
+            }
+            if (overlay.upper().equals(overlay.work())) {
+                error(path + ".work", "work and upper must be different directories, both are " + overlay.work());
+            } else if (overlay.work().isWithin(overlay.upper()) || overlay.upper().isWithin(overlay.work())) {
+                error(path + ".work", "work " + overlay.work() + " and upper " + overlay.upper()
+                        + " must not lie inside each other; overlayfs rejects that");
+            }
+            if (overlay.lower() != null) {
+                if (overlay.upper().isWithin(overlay.lower())) {
+                    error(path + ".upper", "upper " + overlay.upper() + " must not lie inside lower " + overlay.lower());
+                }
+                if (overlay.work().isWithin(overlay.lower())) {
+                    error(path + ".work", "work " + overlay.work() + " must not lie inside lower " + overlay.lower());
+                }
+            }
+        }
+    }
+
+    private void checkInit() {
+        if (manifest.init() != null && manifest.init().path() != null && manifest.init().path().isRoot()) {
+            error("$.init.path", "init must be a program such as /sbin/init, not /");
+        }
+    }
+
+    private void checkDeclared(PartitionLabel label, String path) {
+        if (label == null || manifest.disk() == null || manifest.disk().partitions() == null) {
+            return;
+        }
+        if (!manifest.disk().partitions().contains(label)) {
+            error(path, "label " + label + " is not declared in $.disk.partitions " + manifest.disk().partitions());
+        }
+    }
+
+    /** The last-listed partition mount holding {@code path}, or null for the root partition. */
+    private Mount holdingMount(AbsolutePath path) {
+        Mount holder = null;
+        for (Mount mount : manifest.mounts()) {
+            if (mount != null && mount.mountpoint() != null && path.isWithin(mount.mountpoint())
+                    && (holder == null || mount.mountpoint().isWithin(holder.mountpoint()))) {
+                holder = mount;
+            }
+        }
+        return holder;
+    }
+
+    private void requireWritable(AbsolutePath target, String path, String what) {
+        Mount holder = holdingMount(target);
+        if (holder == null) {
+            boolean rootReadOnly = manifest.root() == null || manifest.root().options().readOnly();
+            if (rootReadOnly) {
+                error(path, what + " is on the read-only root; put it below a writable mount such as /var");
+            }
+        } else if (holder.options().readOnly()) {
+            error(path, what + " is on " + holder.mountpoint() + ", which is mounted read-only");
+        }
+    }
+
+    private static String describe(Mount mount) {
+        return mount == null ? "the root partition" : mount.mountpoint() + " (" + mount.label() + ")";
+    }
+
+    private void error(String path, String message) {
+        add(Severity.ERROR, path, message);
+    }
+
+    private void warning(String path, String message) {
+        add(Severity.WARNING, path, message);
+    }
+
+    private void add(Severity severity, String path, String message) {
+        if (failedPaths.contains(path)) {
+            return;
+        }
+        SourceMap.Position position = positions.find(path);
+        findings.add(new Finding(severity, position.file(), position.line(), position.column(), path, message));
+    }
+}
