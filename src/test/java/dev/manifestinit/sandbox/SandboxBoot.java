@@ -1,0 +1,142 @@
+package dev.manifestinit.sandbox;
+
+import dev.manifestinit.testing.Privileges;
+import java.io.File;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.jar.Attributes;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * Runs src/sandbox/boot, which needs root, a loop device and namespaces.
+ *
+ * <p>Surefire runs the tests before {@code package}, so target/manifest-init.jar is missing on a
+ * clean build and stale after a change. The tests therefore build their own jar from
+ * target/classes, with the same Main-Class and a Class-Path naming the jars in target/lib, which
+ * Maven fills before the tests. The boot puts that jar at /manifest-init.jar and target/lib at
+ * /lib of the initramfs, where the Class-Path finds them, exactly as with the packaged jar.
+ *
+ * <p>Each boot's full output is kept in target/sandbox/logs/NAME.log.
+ */
+final class SandboxBoot {
+    static final String MAIN_CLASS = "dev.manifestinit.cli.Main";
+
+    static final Path PROJECT = Path.of("").toAbsolutePath();
+    private static final Path BOOT_SCRIPT = PROJECT.resolve("src/sandbox/boot");
+    private static final Path CLASSES = PROJECT.resolve("target/classes");
+    private static final Path LIB = PROJECT.resolve("target/lib");
+    private static final Path JAR = PROJECT.resolve("target/sandbox/jar/manifest-init.jar");
+    private static final Path LOGS = PROJECT.resolve("target/sandbox/logs");
+
+    /** The boot's --timeout, after which run-sandbox kills the sandbox's PID 1. */
+    private static final long BOOT_TIMEOUT_SECONDS = 120;
+    /** Longer than the boot's own limit, so that the boot normally ends by itself and cleans up. */
+    private static final long PROCESS_TIMEOUT_SECONDS = BOOT_TIMEOUT_SECONDS + 120;
+
+    private static boolean jarBuilt;
+
+    private SandboxBoot() {
+    }
+
+    /** Whether the product's command-line entry point has been compiled, so the Java init can boot. */
+    static boolean productCliBuilt() {
+        return Files.isRegularFile(CLASSES.resolve(MAIN_CLASS.replace('.', '/') + ".class"));
+    }
+
+    /**
+     * Runs src/sandbox/boot with {@code arguments} and returns its output. {@code name} names the
+     * log file.
+     */
+    static BootResult boot(String name, String... arguments) throws IOException, InterruptedException {
+        Privileges.requirePrivateMountNamespace();
+        Path jar = buildJar();
+        List<String> command = new ArrayList<>();
+        command.add(BOOT_SCRIPT.toString());
+        command.addAll(List.of("--jar", jar.toString(), "--lib", LIB.toString(),
+                "--timeout", Long.toString(BOOT_TIMEOUT_SECONDS)));
+        command.addAll(List.of(arguments));
+
+        Files.createDirectories(LOGS);
+        Path log = LOGS.resolve(name + ".log");
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .directory(PROJECT.toFile())
+                .redirectErrorStream(true)
+                .redirectInput(new File("/dev/null"))
+                .redirectOutput(log.toFile());
+        // The runtime is linked from the JDK that runs the tests, so a run on Temurin 25 boots
+        // on Temurin 25 too.
+        builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        Process process = builder.start();
+        if (!process.waitFor(PROCESS_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+            // SIGTERM lets the script's exit trap detach the loop device.
+            process.destroy();
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+            process.waitFor();
+        }
+        String output = Files.readString(log, StandardCharsets.UTF_8);
+        return new BootResult(name, process.exitValue(), output);
+    }
+
+    /** Writes a copy of manifests/rainier.yaml with {@code from} replaced by {@code to}. */
+    static Path editedManifest(String name, String from, String to) throws IOException {
+        String original = Files.readString(PROJECT.resolve("manifests/rainier.yaml"));
+        if (!original.contains(from)) {
+            throw new IllegalStateException("manifests/rainier.yaml no longer contains " + from);
+        }
+        Path manifest = PROJECT.resolve("target/sandbox/manifests/" + name + ".yaml");
+        Files.createDirectories(manifest.getParent());
+        Files.writeString(manifest, original.replace(from, to));
+        return manifest;
+    }
+
+    private static synchronized Path buildJar() throws IOException {
+        if (jarBuilt) {
+            return JAR;
+        }
+        if (!Files.isDirectory(LIB)) {
+            throw new IllegalStateException(LIB + " is missing; run the tests through Maven, which"
+                    + " copies the runtime dependencies there before the tests");
+        }
+        List<String> libraries;
+        try (Stream<Path> files = Files.list(LIB)) {
+            libraries = files.map(file -> "lib/" + file.getFileName())
+                    .filter(entry -> entry.endsWith(".jar"))
+                    .sorted()
+                    .toList();
+        }
+        Manifest manifest = new Manifest();
+        Attributes attributes = manifest.getMainAttributes();
+        attributes.put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        attributes.put(Attributes.Name.MAIN_CLASS, MAIN_CLASS);
+        attributes.put(Attributes.Name.CLASS_PATH, String.join(" ", libraries));
+
+        Files.createDirectories(JAR.getParent());
+        List<Path> classFiles;
+        try (Stream<Path> files = Files.walk(CLASSES)) {
+            classFiles = files.filter(Files::isRegularFile).sorted().collect(Collectors.toList());
+        }
+        try (OutputStream file = Files.newOutputStream(JAR);
+                JarOutputStream jar = new JarOutputStream(file, manifest)) {
+            for (Path classFile : classFiles) {
+                String entry = CLASSES.relativize(classFile).toString().replace(File.separatorChar, '/');
+                jar.putNextEntry(new JarEntry(entry));
+                Files.copy(classFile, jar);
+                jar.closeEntry();
+            }
+        }
+        jarBuilt = true;
+        return JAR;
+    }
+}
