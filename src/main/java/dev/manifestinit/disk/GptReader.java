@@ -274,12 +274,12 @@ public final class GptReader {
         }
     }
 
-    /** Whether the unsigned 64-bit {@code value} lies in {@code [low, high]}, both non-negative. */
+    /** Tests whether the unsigned 64-bit {@code value} lies in {@code [low, high]}, both non-negative. */
     private static boolean isWithin(long value, long low, long high) {
         return value >= 0 && value >= low && value <= high;
     }
 
-    /** The CRC32 of the GPT specification, which is the one of zlib and Ethernet. */
+    /** Computes the CRC32 that GPT uses, which is the CRC32 of zlib and Ethernet. */
     private static int crc32(ByteBuffer buffer, int length) {
         CRC32 crc = new CRC32();
         crc.update(buffer.duplicate().position(0).limit(length));

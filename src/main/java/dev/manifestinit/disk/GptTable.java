@@ -27,12 +27,12 @@ public final class GptTable {
         return device;
     }
 
-    /** The logical sector size in bytes that the LBAs count. */
+    /** Returns the logical sector size in bytes that the LBAs count. */
     public int sectorSize() {
         return sectorSize;
     }
 
-    /** Which header the table comes from. A caller should warn when it is {@link GptHeaderCopy#BACKUP}. */
+    /** Returns the header copy the table comes from. A caller should warn when it is {@link GptHeaderCopy#BACKUP}. */
     public GptHeaderCopy headerUsed() {
         return headerUsed;
     }
@@ -41,12 +41,12 @@ public final class GptTable {
         return header;
     }
 
-    /** The used entries in the order of the entry array. */
+    /** Returns the used entries in the order of the entry array. */
     public List<GptEntry> entries() {
         return entries;
     }
 
-    /** Why the primary header or its entry array was rejected, when the backup was used. */
+    /** Returns why the primary header or its entry array was rejected, when the backup was used. */
     public Optional<InvalidGptException> primaryFailure() {
         return Optional.ofNullable(primaryFailure);
     }

@@ -23,12 +23,12 @@ public final class InvalidGptException extends DiskException {
         this.problem = message;
     }
 
-    /** The block device or image file that was read. */
+    /** Returns the block device or image file that was read. */
     public Path device() {
         return device;
     }
 
-    /** The message without the device and header location, for combining the two headers' problems. */
+    /** Returns the message without the device and header location, for combining the problems of both headers. */
     String problem() {
         return problem;
     }
