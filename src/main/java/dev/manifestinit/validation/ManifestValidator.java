@@ -17,6 +17,8 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import org.hibernate.validator.HibernateValidator;
 import org.hibernate.validator.messageinterpolation.ParameterMessageInterpolator;
 
@@ -26,6 +28,12 @@ import org.hibernate.validator.messageinterpolation.ParameterMessageInterpolator
  * finding of every phase is reported.
  */
 public final class ManifestValidator {
+    /**
+     * Hibernate Validator logs its version at INFO through java.util.logging on every start; the
+     * reference keeps the level setting from being collected with the logger.
+     */
+    private static final Logger HIBERNATE_LOGGER = quietHibernateLogger();
+
     private final ManifestLoader loader = new ManifestLoader();
     private Validator beanValidator;
 
@@ -71,6 +79,12 @@ public final class ManifestValidator {
             beanValidator = factory.getValidator();
         }
         return beanValidator;
+    }
+
+    private static Logger quietHibernateLogger() {
+        Logger logger = Logger.getLogger("org.hibernate.validator");
+        logger.setLevel(Level.WARNING);
+        return logger;
     }
 
     /** Turns a property path such as {@code mounts[0].mountpoint} into {@code $.mounts[0].mountpoint}. */

@@ -3,6 +3,7 @@ package dev.manifestinit.testing;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 
 /** What the test JVM may do to the system it runs on. */
 public final class Privileges {
@@ -22,14 +23,23 @@ public final class Privileges {
         return false;
     }
 
-    /** Whether this process's mount namespace differs from PID 1's, which the host's init holds. */
+    /**
+     * Returns whether this process's mount namespace differs from the host's, which is PID 1's. Where
+     * /proc/1/ns/mnt cannot be read, because a sandbox's init may deny root ptrace access, the parent
+     * process's namespace stands in for the host's: it is the one the test JVM wrapper unshared from.
+     */
     public static boolean inPrivateMountNamespace() {
+        Optional<Path> own = mountNamespace(ProcessHandle.current().pid());
+        Optional<Path> host = mountNamespace(1)
+                .or(() -> ProcessHandle.current().parent().flatMap(parent -> mountNamespace(parent.pid())));
+        return own.isPresent() && host.isPresent() && !own.get().equals(host.get());
+    }
+
+    private static Optional<Path> mountNamespace(long pid) {
         try {
-            Path own = Files.readSymbolicLink(Path.of("/proc/self/ns/mnt"));
-            Path init = Files.readSymbolicLink(Path.of("/proc/1/ns/mnt"));
-            return !own.equals(init);
+            return Optional.of(Files.readSymbolicLink(Path.of("/proc", Long.toString(pid), "ns", "mnt")));
         } catch (IOException e) {
-            return false;
+            return Optional.empty();
         }
     }
 
