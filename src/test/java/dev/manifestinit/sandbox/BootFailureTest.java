@@ -18,6 +18,10 @@ import org.junit.jupiter.api.condition.EnabledIf;
  * statuses, the label, path or device named, and no exception in the output. The initramfs files
  * must still be there afterwards, which shows that the init stopped before deleting anything.
  *
+ * <p>The init starts /bin/sh as an emergency shell when a boot fails, and that shell's exit status
+ * would hide the init's. So these boots leave /bin/sh out of the initramfs, except the one test of
+ * the emergency shell itself.
+ *
  * <p>Disk layout (src/sandbox/boot): by default GPT with rofs-a, rofs-b, rwfs and hostfw on a loop
  * device; some tests change the layout or the rofs images' /sbin/init.
  */
@@ -25,19 +29,21 @@ import org.junit.jupiter.api.condition.EnabledIf;
 @EnabledIf(value = "dev.manifestinit.sandbox.SandboxBoot#productCliBuilt",
         disabledReason = "the product's entry point " + SandboxBoot.MAIN_CLASS + " is not built yet")
 class BootFailureTest {
+    private static final String WITHOUT_SHELL = "--without-shell";
     private static final Pattern STACK_TRACE = Pattern.compile("Exception|\\sat dev\\.manifestinit\\.");
 
     @Test
     void missingPartitionLabel() throws Exception {
-        BootResult boot = SandboxBoot.boot("failure-missing-label", "--layout", "rofs-a,rofs-b,rwfs");
+        BootResult boot = SandboxBoot.boot("failure-missing-label", WITHOUT_SHELL,
+                "--layout", "rofs-a,rofs-b,hostfw");
 
         assertStoppedBeforeSwitch(boot);
-        assertTrue(boot.initOutput().contains("hostfw"), () -> boot.withLog("the missing label hostfw is not named"));
+        assertTrue(boot.initOutput().contains("rwfs"), () -> boot.withLog("the missing label rwfs is not named"));
     }
 
     @Test
     void duplicatedPartitionLabel() throws Exception {
-        BootResult boot = SandboxBoot.boot("failure-duplicated-label",
+        BootResult boot = SandboxBoot.boot("failure-duplicated-label", WITHOUT_SHELL,
                 "--layout", "rofs-a,rofs-b,rwfs,rwfs,hostfw");
 
         assertStoppedBeforeSwitch(boot);
@@ -46,7 +52,7 @@ class BootFailureTest {
 
     @Test
     void targetInitMissing() throws Exception {
-        BootResult boot = SandboxBoot.boot("failure-init-missing", "--target-init", "none");
+        BootResult boot = SandboxBoot.boot("failure-init-missing", WITHOUT_SHELL, "--target-init", "none");
 
         assertStoppedBeforeSwitch(boot);
         assertTrue(boot.initOutput().contains("/sbin/init"), () -> boot.withLog("the missing /sbin/init is not named"));
@@ -54,7 +60,7 @@ class BootFailureTest {
 
     @Test
     void targetInitEmpty() throws Exception {
-        BootResult boot = SandboxBoot.boot("failure-init-empty", "--target-init", "/dev/null");
+        BootResult boot = SandboxBoot.boot("failure-init-empty", WITHOUT_SHELL, "--target-init", "/dev/null");
 
         assertStoppedBeforeSwitch(boot);
         assertTrue(boot.initOutput().contains("/sbin/init"), () -> boot.withLog("the empty /sbin/init is not named"));
@@ -62,7 +68,7 @@ class BootFailureTest {
 
     @Test
     void notProcessOne() throws Exception {
-        BootResult boot = SandboxBoot.boot("failure-not-pid1", "--no-pid-namespace");
+        BootResult boot = SandboxBoot.boot("failure-not-pid1", WITHOUT_SHELL, "--no-pid-namespace");
 
         assertStoppedBeforeSwitch(boot);
     }
@@ -71,12 +77,26 @@ class BootFailureTest {
     void yamlSyntaxError() throws Exception {
         // An unclosed flow sequence in the rwfs mount's options.
         Path manifest = SandboxBoot.editedManifest("syntax-error", "    options: [rw]\n", "    options: [rw\n");
-        BootResult boot = SandboxBoot.boot("failure-yaml-syntax", "--manifest", manifest.toString());
+        BootResult boot = SandboxBoot.boot("failure-yaml-syntax", WITHOUT_SHELL, "--manifest", manifest.toString());
 
         assertStoppedBeforeSwitch(boot);
         assertEquals(OptionalInt.of(1), boot.pid1ExitStatus(), () -> boot.withLog("the init's exit status is not 1"));
         assertTrue(Pattern.compile("manifest\\.yaml:\\d+:\\d+").matcher(boot.initOutput()).find(),
                 () -> boot.withLog("no FILE:LINE:COL position of the syntax error"));
+    }
+
+    @Test
+    void emergencyShellReadsConsole() throws Exception {
+        Path manifest = SandboxBoot.editedManifest("syntax-error", "    options: [rw]\n", "    options: [rw\n");
+        Path console = SandboxBoot.consoleInput("emergency-shell", "echo EMERGENCY-SHELL-RAN\nexit 7\n");
+        BootResult boot = SandboxBoot.boot("failure-emergency-shell", "--manifest", manifest.toString(),
+                "--console-input", console.toString());
+
+        assertNotEquals(0, boot.exitCode(), () -> boot.withLog("the boot passed"));
+        assertFalse(boot.markerPrinted(), () -> boot.withLog("the target init ran"));
+        assertTrue(boot.initOutput().lines().anyMatch("EMERGENCY-SHELL-RAN"::equals),
+                () -> boot.withLog("the emergency shell did not run the console's commands"));
+        assertFalse(STACK_TRACE.matcher(boot.log()).find(), () -> boot.withLog("the output has a stack trace"));
     }
 
     /**

@@ -101,6 +101,14 @@ final class SandboxBoot {
         return manifest;
     }
 
+    /** Writes {@code text} to a file for the boot's --console-input, the standard input of PID 1. */
+    static Path consoleInput(String name, String text) throws IOException {
+        Path input = PROJECT.resolve("target/sandbox/console/" + name + ".txt");
+        Files.createDirectories(input.getParent());
+        Files.writeString(input, text);
+        return input;
+    }
+
     private static synchronized Path buildJar() throws IOException {
         if (jarBuilt) {
             return JAR;
