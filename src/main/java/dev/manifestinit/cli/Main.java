@@ -3,6 +3,7 @@ package dev.manifestinit.cli;
 import dev.manifestinit.boot.KernelCommandLine;
 import dev.manifestinit.exec.Boot;
 import dev.manifestinit.exec.BootLog;
+import dev.manifestinit.exec.PhaseClock;
 import dev.manifestinit.exec.ProcessToolRunner;
 import dev.manifestinit.exec.SysfsPartitionLocator;
 import dev.manifestinit.manifest.ManifestLoader;
@@ -14,6 +15,8 @@ import dev.manifestinit.steps.StepContext;
 import dev.manifestinit.validation.Finding;
 import dev.manifestinit.validation.ManifestValidator;
 import dev.manifestinit.validation.Report;
+import dev.manifestinit.validation.ValidationRecord;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -27,13 +30,17 @@ public final class Main {
 
     private static final String USAGE_TEXT = """
             Usage:
-              manifest-init --validate FILE...
+              manifest-init --validate FILE... [--record RECORD]
               manifest-init --plan --manifest FILE [--cmdline STRING]
               manifest-init --manifest FILE [--cmdline STRING]
 
             Options:
               --validate FILE...  check manifests and print each problem as FILE:LINE:COL;
                                   exit 0 when all are valid, 1 when any is invalid
+              --record RECORD     with --validate: when all are valid, write RECORD, the
+                                  digests of the manifests; shipped beside the manifest as
+                                  MANIFEST.validated, it lets the boot skip the constraint
+                                  checks that --validate already made
               --plan              print the numbered boot steps with every value resolved;
                                   changes nothing on the system
               --manifest FILE     the manifest to plan or, without --plan, to boot from as PID 1
@@ -55,6 +62,7 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        PhaseClock.mark("main");
         int status = new Main(System.out, System.err).run(args);
         System.out.flush();
         System.exit(status);
@@ -79,7 +87,7 @@ public final class Main {
                     out.println("manifest-init " + version());
                     yield OK;
                 }
-                case VALIDATE -> validate(options.files());
+                case VALIDATE -> validate(options.files(), options.record());
                 case PLAN -> plan(options.manifest(), options.commandLine());
                 case BOOT -> boot(options);
             };
@@ -95,14 +103,18 @@ public final class Main {
         }
     }
 
-    private int validate(List<String> files) {
+    private int validate(List<String> files, String record) {
+        ManifestLoader loader = new ManifestLoader();
         ManifestValidator validator = new ManifestValidator();
         boolean invalid = false;
         boolean unreadable = false;
+        List<byte[]> validated = new ArrayList<>();
         for (String file : files) {
             Report report;
             try {
-                report = validator.validate(Path.of(file), file);
+                byte[] bytes = loader.read(Path.of(file), file);
+                validated.add(bytes);
+                report = validator.validate(loader.parse(bytes, file));
             } catch (ManifestLoader.UnreadableManifestException e) {
                 err.println("manifest-init: " + e.getMessage());
                 unreadable = true;
@@ -113,7 +125,21 @@ public final class Main {
             }
             invalid |= report.hasErrors();
         }
-        return unreadable ? USAGE : invalid ? INVALID : OK;
+        if (unreadable) {
+            return USAGE;
+        }
+        if (invalid) {
+            return INVALID;
+        }
+        if (record != null) {
+            try {
+                ValidationRecord.write(Path.of(record), validated);
+            } catch (IOException e) {
+                err.println("manifest-init: cannot write the validation record " + record + ": " + e.getMessage());
+                return USAGE;
+            }
+        }
+        return OK;
     }
 
     private int plan(String manifestFile, String commandLine) {
@@ -154,7 +180,8 @@ public final class Main {
     }
 
     /** The parsed command line. */
-    record Options(Command command, List<String> files, String manifest, String commandLine, boolean debug) {
+    record Options(Command command, List<String> files, String record, String manifest, String commandLine,
+            boolean debug) {
         enum Command { HELP, VERSION, VALIDATE, PLAN, BOOT }
 
         static Options parse(String[] args) {
@@ -165,6 +192,7 @@ public final class Main {
             boolean debug = false;
             String manifest = null;
             String commandLine = null;
+            String record = null;
             List<String> files = new ArrayList<>();
             for (int i = 0; i < args.length; i++) {
                 String arg = args[i];
@@ -176,6 +204,7 @@ public final class Main {
                     case "--debug" -> debug = true;
                     case "--manifest" -> manifest = value(args, ++i, arg);
                     case "--cmdline" -> commandLine = value(args, ++i, arg);
+                    case "--record" -> record = value(args, ++i, arg);
                     default -> {
                         if (arg.startsWith("-") && !arg.equals("-")) {
                             throw new IllegalArgumentException("unknown option " + arg);
@@ -189,10 +218,10 @@ public final class Main {
                 }
             }
             if (help) {
-                return new Options(Command.HELP, files, manifest, commandLine, debug);
+                return new Options(Command.HELP, files, record, manifest, commandLine, debug);
             }
             if (version) {
-                return new Options(Command.VERSION, files, manifest, commandLine, debug);
+                return new Options(Command.VERSION, files, record, manifest, commandLine, debug);
             }
             if (validate) {
                 if (plan || manifest != null || commandLine != null) {
@@ -201,13 +230,16 @@ public final class Main {
                 if (files.isEmpty()) {
                     throw new IllegalArgumentException("--validate needs at least one manifest file");
                 }
-                return new Options(Command.VALIDATE, files, null, null, debug);
+                return new Options(Command.VALIDATE, files, record, null, null, debug);
+            }
+            if (record != null) {
+                throw new IllegalArgumentException("--record works only with --validate");
             }
             if (manifest == null) {
                 throw new IllegalArgumentException(plan ? "--plan needs --manifest FILE"
                         : "nothing to do; give --validate FILE..., --plan --manifest FILE or --manifest FILE");
             }
-            return new Options(plan ? Command.PLAN : Command.BOOT, files, manifest, commandLine, debug);
+            return new Options(plan ? Command.PLAN : Command.BOOT, files, null, manifest, commandLine, debug);
         }
 
         private static String value(String[] args, int index, String option) {

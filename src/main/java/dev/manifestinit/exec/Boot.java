@@ -1,6 +1,7 @@
 package dev.manifestinit.exec;
 
 import dev.manifestinit.boot.KernelCommandLine;
+import dev.manifestinit.manifest.LoadedManifest;
 import dev.manifestinit.manifest.Manifest;
 import dev.manifestinit.manifest.ManifestLoader;
 import dev.manifestinit.os.FileStatus;
@@ -11,9 +12,12 @@ import dev.manifestinit.plan.Plan;
 import dev.manifestinit.plan.Planner;
 import dev.manifestinit.steps.Step;
 import dev.manifestinit.steps.StepContext;
+import dev.manifestinit.steps.StepFailure;
+import dev.manifestinit.steps.SwitchRoot;
 import dev.manifestinit.validation.Finding;
 import dev.manifestinit.validation.ManifestValidator;
 import dev.manifestinit.validation.Report;
+import dev.manifestinit.validation.ValidationRecord;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -21,13 +25,19 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * The boot as PID 1: validate the manifest, mount the API filesystems, read the kernel command
+ * The boot as PID 1: validate the manifest (skipping the bean constraints when its validation record
+ * matches, see {@link ValidationRecord}), mount the API filesystems, read the kernel command
  * line, plan, and apply the steps up to switch_root. On a failure the console gets one message
  * naming the step and the cause, then the emergency shell when the initramfs has one.
  */
 public final class Boot {
     private static final String EMERGENCY_SHELL = "/bin/sh";
     private static final String PROC_CMDLINE = "/proc/cmdline";
+    /**
+     * -Dmanifest-init.training=true makes the boot stop before switch_root and return 0, so that the
+     * JVM exits and writes the class archive that the training run asked for.
+     */
+    private static final boolean TRAINING = Boolean.getBoolean("manifest-init.training");
 
     private final Kernel kernel;
     private final StepContext context;
@@ -43,11 +53,12 @@ public final class Boot {
 
     /**
      * Boots from {@code manifestFile}. Returns only when the boot failed and no emergency shell
-     * could be started, with the exit status for the process.
+     * could be started, with the exit status for the process, or with 0 after a training run.
      *
      * @param commandLineOverride the kernel command line to use instead of /proc/cmdline, or null
      */
     public int run(Path manifestFile, String commandLineOverride) {
+        PhaseClock.mark("native-binding");
         int pid = kernel.processId();
         if (pid != 1) {
             log.error("--manifest boots the system and must run as PID 1 of an initramfs, but this process is PID "
@@ -58,7 +69,8 @@ public final class Boot {
 
         Manifest manifest;
         try {
-            Report report = new ManifestValidator().validate(manifestFile, manifestFile.toString());
+            PhaseClock.mark("manifest-load");
+            Report report = validate(manifestFile);
             for (Finding finding : report.findings()) {
                 log.error(finding.format());
             }
@@ -70,6 +82,7 @@ public final class Boot {
             return fail(e.getMessage(), e);
         }
 
+        PhaseClock.mark("plan");
         Planner planner = new Planner();
         Executor executor = new Executor(context, log);
         try {
@@ -80,6 +93,9 @@ public final class Boot {
             KernelCommandLine commandLine = KernelCommandLine.parse(readCommandLine(commandLineOverride));
             Plan plan = planner.plan(manifest, commandLine);
             log.info("root " + plan.rootLabel() + " chosen by the " + plan.rootSource());
+            if (TRAINING) {
+                return train(executor, plan, apiSteps.size());
+            }
             executor.run(plan.steps(), apiSteps.size(), plan.steps().size());
             return fail("the plan ended without switch_root", null);
         } catch (Executor.StepFailedException e) {
@@ -87,6 +103,61 @@ public final class Boot {
         } catch (PlanException | IOException e) {
             return fail(e.getMessage(), e);
         }
+    }
+
+    /**
+     * The training run of src/sandbox/build-class-archive: every step up to switch_root, then
+     * switch_root's checks, which change nothing, and a normal exit, at which the JVM writes its
+     * class archive. The classes that only the switch itself loads (the initramfs deletion and
+     * execve) are left out of the archive, and are loaded from the jar at boot.
+     */
+    private int train(Executor executor, Plan plan, int from) throws Executor.StepFailedException {
+        List<Step> steps = plan.steps();
+        Step last = steps.get(steps.size() - 1);
+        if (!(last instanceof SwitchRoot switchRoot)) {
+            return fail("the plan does not end in switch_root", null);
+        }
+        executor.run(steps.subList(0, steps.size() - 1), from, steps.size());
+        try {
+            switchRoot.checkPreconditions(kernel);
+        } catch (StepFailure | NativeException e) {
+            return fail("training run: the checks of switch_root failed: " + e.getMessage(), e);
+        }
+        log.info("training run: stopping before switch_root");
+        return 0;
+    }
+
+    /**
+     * Loads and validates the manifest. The bean constraints are skipped only when the validation
+     * record beside the manifest holds the digest of these exact bytes, written by this same build;
+     * otherwise the manifest is validated in full, as {@code --validate} does.
+     */
+    private Report validate(Path manifestFile) throws ManifestLoader.UnreadableManifestException {
+        String name = manifestFile.toString();
+        ManifestLoader loader = new ManifestLoader();
+        byte[] bytes = loader.read(manifestFile, name);
+        LoadedManifest loaded = loader.parse(bytes, name);
+        PhaseClock.mark("validation");
+        ManifestValidator validator = new ManifestValidator();
+        Path recordFile = ValidationRecord.recordFileOf(manifestFile);
+        String reason;
+        try {
+            ValidationRecord record = ValidationRecord.read(recordFile);
+            ValidationRecord.Match match = record == null ? null : record.match(bytes);
+            if (match == ValidationRecord.Match.MATCHES) {
+                log.info("the manifest matches the validation record " + recordFile
+                        + "; its constraints were checked when the image was built");
+                return validator.validateRecorded(loaded);
+            }
+            reason = match == null ? "no validation record at " + recordFile
+                    : match == ValidationRecord.Match.OTHER_MANIFEST
+                            ? "the validation record " + recordFile + " was made for other manifest contents"
+                            : "the validation record " + recordFile + " was made by another build of manifest-init";
+        } catch (IOException e) {
+            reason = e.getMessage();
+        }
+        log.info(reason + "; validating the manifest in full");
+        return validator.validate(loaded);
     }
 
     private String readCommandLine(String override) throws IOException {

@@ -45,6 +45,7 @@ public final class Executor {
             Step step = steps.get(i);
             int number = i + 1;
             String label = number + "/" + total + " " + step.name();
+            PhaseClock.mark("step-" + number + "-" + step.name());
             log.info("[started] " + label + " " + step.describe());
             long start = System.nanoTime();
             Outcome outcome;

@@ -44,7 +44,11 @@ public final class ManifestLoader {
      * null when the YAML could not be parsed into a mapping.
      */
     public LoadedManifest load(Path file, String displayName) throws UnreadableManifestException {
-        byte[] bytes;
+        return parse(read(file, displayName), displayName);
+    }
+
+    /** Reads the bytes of {@code file}, rejecting a directory and a file over {@link #MAX_BYTES}. */
+    public byte[] read(Path file, String displayName) throws UnreadableManifestException {
         try {
             if (Files.isDirectory(file)) {
                 throw new UnreadableManifestException(displayName + ": is a directory, not a manifest file", null);
@@ -53,13 +57,12 @@ public final class ManifestLoader {
                 throw new UnreadableManifestException(displayName + ": " + Files.size(file)
                         + " bytes is over the manifest size limit of " + MAX_BYTES + " bytes", null);
             }
-            bytes = Files.readAllBytes(file);
+            return Files.readAllBytes(file);
         } catch (UnreadableManifestException e) {
             throw e;
         } catch (IOException e) {
             throw new UnreadableManifestException(displayName + ": cannot read: " + describe(e), e);
         }
-        return parse(bytes, displayName);
     }
 
     /** Parses manifest text already in memory; {@code displayName} names it in findings. */

@@ -76,7 +76,7 @@ public final class SwitchRoot implements Step {
     }
 
     /** Checks everything that would make the switch fail halfway; changes nothing. */
-    private void checkPreconditions(Kernel kernel) throws StepFailure, NativeException {
+    public void checkPreconditions(Kernel kernel) throws StepFailure, NativeException {
         int pid = kernel.processId();
         if (pid != 1) {
             throw new StepFailure("switch_root must run as PID 1, but this process is PID " + pid

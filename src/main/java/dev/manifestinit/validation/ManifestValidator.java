@@ -28,14 +28,14 @@ import org.hibernate.validator.messageinterpolation.ParameterMessageInterpolator
  * finding of every phase is reported.
  */
 public final class ManifestValidator {
-    /**
-     * Hibernate Validator logs its version at INFO through java.util.logging on every start; the
-     * reference keeps the level setting from being collected with the logger.
-     */
-    private static final Logger HIBERNATE_LOGGER = quietHibernateLogger();
-
     private final ManifestLoader loader = new ManifestLoader();
     private Validator beanValidator;
+    /**
+     * Hibernate Validator logs its version at INFO through java.util.logging on every start; the
+     * reference keeps the level setting from being collected with the logger. It is set only when
+     * Hibernate Validator starts, so that the boot with a validation record never starts logging.
+     */
+    private Logger hibernateLogger;
 
     /** Loads and validates one file; throws when the file cannot be read at all. */
     public Report validate(Path file, String displayName) throws ManifestLoader.UnreadableManifestException {
@@ -43,10 +43,27 @@ public final class ManifestValidator {
     }
 
     public Report validate(LoadedManifest loaded) {
+        return validate(loaded, Phases.ALL);
+    }
+
+    /**
+     * Validates without the bean constraints: for a manifest whose {@link ValidationRecord} shows that
+     * this same program found exactly these bytes valid. The loader's findings and the cross-field
+     * rules still count, and Hibernate Validator is not started.
+     */
+    public Report validateRecorded(LoadedManifest loaded) {
+        return validate(loaded, Phases.WITHOUT_CONSTRAINTS);
+    }
+
+    private enum Phases { ALL, WITHOUT_CONSTRAINTS }
+
+    private Report validate(LoadedManifest loaded, Phases phases) {
         List<Finding> findings = new ArrayList<>(loaded.findings());
         Manifest manifest = loaded.manifest();
         if (manifest != null) {
-            findings.addAll(checkConstraints(loaded));
+            if (phases == Phases.ALL) {
+                findings.addAll(checkConstraints(loaded));
+            }
             findings.addAll(new ManifestRules(manifest, loaded.positions(), loaded.failedPaths()).check());
         }
         Collections.sort(findings);
@@ -70,6 +87,7 @@ public final class ManifestValidator {
     /** Hibernate Validator's bootstrap is slow, so it happens once and only when validation runs. */
     private Validator beanValidator() {
         if (beanValidator == null) {
+            hibernateLogger = quietHibernateLogger();
             ValidatorFactory factory = Validation.byProvider(HibernateValidator.class)
                     .configure()
                     // Messages are plain text: the expression language interpolator would need
@@ -95,14 +113,19 @@ public final class ManifestValidator {
                 path.append('[').append(node.getIndex()).append(']');
             }
             if (node.getKind() == ElementKind.PROPERTY) {
-                path.append('.').append(KEYS.getOrDefault(node.getName(), node.getName()));
+                path.append('.').append(ComponentKeys.KEYS.getOrDefault(node.getName(), node.getName()));
             }
         }
         return path.toString();
     }
 
-    /** Record components whose manifest key differs from the Java name. */
-    private static final Map<String, String> KEYS = componentKeys();
+    /**
+     * Record components whose manifest key differs from the Java name. A holder class, so that the
+     * reflection runs only when a constraint violation needs a path.
+     */
+    private static final class ComponentKeys {
+        static final Map<String, String> KEYS = componentKeys();
+    }
 
     private static Map<String, String> componentKeys() {
         Map<String, String> keys = new HashMap<>();

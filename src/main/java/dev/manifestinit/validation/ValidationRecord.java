@@ -1,0 +1,204 @@
+package dev.manifestinit.validation;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.security.CodeSource;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Enumeration;
+import java.util.HexFormat;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
+import java.util.stream.Stream;
+
+/**
+ * The proof that {@code --validate} found manifests valid: the SHA-256 of each manifest's bytes,
+ * and the fingerprint of the program that validated them. The image build writes it with
+ * {@code --validate FILE --record RECORD} and ships it beside the manifest as
+ * {@code MANIFEST.validated}. At boot, a manifest whose bytes and validator match the record skips
+ * the bean constraints (Hibernate Validator, whose start-up takes hundreds of milliseconds); the
+ * loader's checks and the cross-field rules run at every boot. Any other manifest, and every
+ * manifest without a record, is validated in full before anything is applied.
+ *
+ * <p>The file is text:
+ *
+ * <pre>
+ * manifest-init validation record 1
+ * validator 3f5a...   (SHA-256 of the validating program, see {@link #validatorFingerprint})
+ * sha256 9c1d...      (one line per valid manifest)
+ * </pre>
+ *
+ * <p>The record guards against mistakes, not attacks: whoever can change the manifest in the
+ * initramfs can change the record and the program as well.
+ */
+public final class ValidationRecord {
+    /** The record of {@code MANIFEST} is the file {@code MANIFEST} + this suffix. */
+    public static final String SUFFIX = ".validated";
+
+    private static final String HEADER = "manifest-init validation record 1";
+    private static final String VALIDATOR = "validator ";
+    private static final String SHA256 = "sha256 ";
+
+    private final String validator;
+    private final Set<String> manifestDigests;
+
+    private ValidationRecord(String validator, Set<String> manifestDigests) {
+        this.validator = validator;
+        this.manifestDigests = Set.copyOf(manifestDigests);
+    }
+
+    /** Thrown when a record file exists but cannot be read or is not a record. */
+    public static final class InvalidRecordException extends IOException {
+        InvalidRecordException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    /** Returns the record file for {@code manifest}: the same path with {@link #SUFFIX} appended. */
+    public static Path recordFileOf(Path manifest) {
+        return manifest.resolveSibling(manifest.getFileName() + SUFFIX);
+    }
+
+    /** Writes a record for manifests that this program has just found valid. */
+    public static void write(Path file, Collection<byte[]> validManifests) throws IOException {
+        Set<String> digests = new LinkedHashSet<>();
+        for (byte[] manifest : validManifests) {
+            digests.add(sha256(manifest));
+        }
+        StringBuilder text = new StringBuilder(HEADER).append('\n');
+        text.append(VALIDATOR).append(validatorFingerprint()).append('\n');
+        for (String digest : digests) {
+            text.append(SHA256).append(digest).append('\n');
+        }
+        Files.writeString(file, text, StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Reads the record at {@code file}; returns null when there is no such file.
+     *
+     * @throws InvalidRecordException when the file cannot be read or is not a record
+     */
+    public static ValidationRecord read(Path file) throws InvalidRecordException {
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            return null;
+        } catch (IOException e) {
+            throw new InvalidRecordException("cannot read the validation record " + file + ": " + e, e);
+        }
+        if (lines.isEmpty() || !lines.get(0).equals(HEADER)) {
+            throw new InvalidRecordException(file + " is not a validation record: the first line is not \""
+                    + HEADER + "\"", null);
+        }
+        String validator = null;
+        Set<String> digests = new LinkedHashSet<>();
+        for (int i = 1; i < lines.size(); i++) {
+            String line = lines.get(i);
+            if (line.startsWith(VALIDATOR) && validator == null) {
+                validator = line.substring(VALIDATOR.length());
+            } else if (line.startsWith(SHA256)) {
+                digests.add(line.substring(SHA256.length()));
+            } else if (!line.isEmpty()) {
+                throw new InvalidRecordException(file + ":" + (i + 1) + ": unexpected line in a validation record: "
+                        + line, null);
+            }
+        }
+        if (validator == null) {
+            throw new InvalidRecordException(file + " has no validator line", null);
+        }
+        return new ValidationRecord(validator, digests);
+    }
+
+    /** Whether this record vouches for {@code manifest}: the same bytes, checked by this same program. */
+    public Match match(byte[] manifest) throws IOException {
+        if (!manifestDigests.contains(sha256(manifest))) {
+            return Match.OTHER_MANIFEST;
+        }
+        if (!validator.equals(validatorFingerprint())) {
+            return Match.OTHER_VALIDATOR;
+        }
+        return Match.MATCHES;
+    }
+
+    /** How a manifest compares with a record. */
+    public enum Match {
+        MATCHES,
+        /** The record holds no digest of these bytes: the manifest changed or was never validated. */
+        OTHER_MANIFEST,
+        /** The manifest was validated by another build of this program, whose rules may differ. */
+        OTHER_VALIDATOR
+    }
+
+    static String sha256(byte[] bytes) {
+        return HexFormat.of().formatHex(sha256Digest().digest(bytes));
+    }
+
+    /**
+     * Returns the SHA-256 of the name, size and CRC-32 of every entry of the jar that holds this
+     * class, which the zip central directory lists, so nothing is decompressed. It changes with any
+     * class or resource of manifest-init, including the constraints and rules. Run from a classes
+     * directory (the tests), it hashes the files' contents instead.
+     */
+    static String validatorFingerprint() throws IOException {
+        CodeSource source = ValidationRecord.class.getProtectionDomain().getCodeSource();
+        if (source == null) {
+            throw new IOException("cannot locate the code of manifest-init to fingerprint it");
+        }
+        Path location;
+        try {
+            location = Path.of(source.getLocation().toURI());
+        } catch (URISyntaxException | IllegalArgumentException e) {
+            throw new IOException("cannot locate the code of manifest-init at " + source.getLocation(), e);
+        }
+        MessageDigest digest = sha256Digest();
+        if (Files.isDirectory(location)) {
+            hashDirectory(location, digest);
+        } else {
+            hashJarEntries(location, digest);
+        }
+        return HexFormat.of().formatHex(digest.digest());
+    }
+
+    private static void hashJarEntries(Path jar, MessageDigest digest) throws IOException {
+        try (JarFile file = new JarFile(jar.toFile(), false)) {
+            for (Enumeration<JarEntry> entries = file.entries(); entries.hasMoreElements();) {
+                JarEntry entry = entries.nextElement();
+                digest.update((entry.getName() + " " + entry.getSize() + " " + entry.getCrc() + "\n")
+                        .getBytes(StandardCharsets.UTF_8));
+            }
+        }
+    }
+
+    private static void hashDirectory(Path directory, MessageDigest digest) throws IOException {
+        List<Path> files = new ArrayList<>();
+        try (Stream<Path> walk = Files.walk(directory)) {
+            walk.filter(Files::isRegularFile).sorted().forEach(files::add);
+        }
+        for (Path file : files) {
+            digest.update((directory.relativize(file) + "\n").getBytes(StandardCharsets.UTF_8));
+            try (InputStream in = Files.newInputStream(file)) {
+                digest.update(in.readAllBytes());
+            }
+        }
+    }
+
+    private static MessageDigest sha256Digest() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            // Every Java SE implementation must provide SHA-256.
+            throw new IllegalStateException("SHA-256 is not available", e);
+        }
+    }
+}
