@@ -19,6 +19,7 @@ import jnr.ffi.types.ssize_t;
  * native call in this package reports its failure through {@link #failure}.
  */
 final class NativeLibrary {
+    private static final String ASM_PROPERTY = "jnr.ffi.asm.enabled";
     private static final Object LOCK = new Object();
     private static volatile LibC libc;
 
@@ -45,6 +46,14 @@ final class NativeLibrary {
     }
 
     private static LibC load() {
+        // JNR-FFI's default loader generates a class of ASM-compiled stubs for every method of
+        // LibC when it loads the library; that costs the boot about 100 ms, and a class archive
+        // cannot hold generated classes. With ASM off it binds each function at its first call
+        // through reflection invokers, which are ordinary classes of the jnr-ffi jar. A value set
+        // on the command line wins.
+        if (System.getProperty(ASM_PROPERTY) == null) {
+            System.setProperty(ASM_PROPERTY, "false");
+        }
         try {
             String name = Platform.getNativePlatform().getStandardCLibraryName();
             return LibraryLoader.create(LibC.class)
