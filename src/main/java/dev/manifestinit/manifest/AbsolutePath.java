@@ -74,6 +74,21 @@ public record AbsolutePath(String value) implements Comparable<AbsolutePath> {
         return value.compareTo(other.value);
     }
 
+    /**
+     * Written out, like {@link #hashCode}: a record's generated equals and hashCode link through
+     * invokedynamic at their first call, which costs the boot milliseconds per record class, and
+     * the boot uses this record as a map key.
+     */
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof AbsolutePath that && value.equals(that.value);
+    }
+
+    @Override
+    public int hashCode() {
+        return value.hashCode();
+    }
+
     @Override
     public String toString() {
         return value;

@@ -40,6 +40,21 @@ public record PartitionLabel(String value) {
         return null;
     }
 
+    /**
+     * Written out, like {@link #hashCode}: a record's generated equals and hashCode link through
+     * invokedynamic at their first call, which costs the boot milliseconds per record class, and
+     * the boot uses this record as a map key.
+     */
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof PartitionLabel that && value.equals(that.value);
+    }
+
+    @Override
+    public int hashCode() {
+        return value.hashCode();
+    }
+
     @Override
     public String toString() {
         return value;
