@@ -13,13 +13,15 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.composer.Composer;
 import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.error.YAMLException;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.parser.ParserImpl;
+import org.yaml.snakeyaml.reader.StreamReader;
+import org.yaml.snakeyaml.resolver.Resolver;
 
 /**
  * Reads a manifest file into a {@link Manifest}: the YAML parse and the conversion of every value
@@ -97,8 +99,9 @@ public final class ManifestLoader {
         Node root;
         try {
             List<Node> documents = new ArrayList<>();
-            for (Node document : yaml().composeAll(new StringReader(text))) {
-                documents.add(document);
+            Composer composer = composer(text);
+            while (composer.checkNode()) {
+                documents.add(composer.getNode());
             }
             if (documents.size() != 1) {
                 Mark mark = documents.size() > 1 ? documents.get(1).getStartMark() : null;
@@ -126,15 +129,19 @@ public final class ManifestLoader {
         return new LoadedManifest(displayName, manifest, positions, findings, binder.failedPaths());
     }
 
-    private static Yaml yaml() {
+    /**
+     * Returns a composer, which builds only the node graph: no object of any class, and no global
+     * tag, is ever constructed from the document. It is made directly rather than through
+     * {@code Yaml}, whose constructor also sets up object construction and dumping that the
+     * loader never uses, at a cost of tens of milliseconds at boot.
+     */
+    private static Composer composer(String text) {
         LoaderOptions options = new LoaderOptions();
         options.setMaxAliasesForCollections(MAX_ALIASES);
         options.setAllowRecursiveKeys(false);
         options.setCodePointLimit(MAX_BYTES);
         options.setNestingDepthLimit(20);
-        // Only the node graph is built (compose): no object of any class, and no global tag, is
-        // ever constructed from the document.
-        return new Yaml(new SafeConstructor(options));
+        return new Composer(new ParserImpl(new StreamReader(new StringReader(text)), options), new Resolver(), options);
     }
 
     /** YAML forbids tabs in indentation; SnakeYAML's own message for them is hard to read. */
