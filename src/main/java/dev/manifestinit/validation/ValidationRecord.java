@@ -1,7 +1,6 @@
 package dev.manifestinit.validation;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -12,14 +11,12 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Enumeration;
 import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.jar.JarEntry;
-import java.util.jar.JarFile;
 import java.util.stream.Stream;
+import java.util.zip.CRC32;
 
 /**
  * The proof that {@code --validate} found manifests valid: the SHA-256 of each manifest's bytes,
@@ -34,7 +31,7 @@ import java.util.stream.Stream;
  *
  * <pre>
  * manifest-init validation record 1
- * validator 3f5a...   (SHA-256 of the validating program, see {@link #validatorFingerprint})
+ * validator 3f5a...   (CRC-32 of the validating program, see {@link #validatorFingerprint})
  * sha256 9c1d...      (one line per valid manifest)
  * </pre>
  *
@@ -145,10 +142,12 @@ public final class ValidationRecord {
     }
 
     /**
-     * Returns the SHA-256 of the name, size and CRC-32 of every entry of the jar that holds this
-     * class, which the zip central directory lists, so nothing is decompressed. It changes with any
-     * class or resource of manifest-init, including the constraints and rules. Run from a classes
-     * directory (the tests), it hashes the files' contents instead.
+     * Returns the CRC-32 and size of the jar file that holds this class, which change with any class
+     * or resource of manifest-init, the constraints and rules included, and with a rebuild. CRC-32
+     * rather than SHA-256, because the JDK computes it natively and the boot reads the whole jar:
+     * SHA-256 of the jar runs in the interpreter at boot and costs tens of milliseconds. It guards
+     * against a record of another build, not against a forged one. Run from a classes directory
+     * (the tests), it covers the names and contents of the files there instead.
      */
     static String validatorFingerprint() throws IOException {
         CodeSource source = ValidationRecord.class.getProtectionDomain().getCodeSource();
@@ -161,36 +160,23 @@ public final class ValidationRecord {
         } catch (URISyntaxException | IllegalArgumentException e) {
             throw new IOException("cannot locate the code of manifest-init at " + source.getLocation(), e);
         }
-        MessageDigest digest = sha256Digest();
-        if (Files.isDirectory(location)) {
-            hashDirectory(location, digest);
-        } else {
-            hashJarEntries(location, digest);
-        }
-        return HexFormat.of().formatHex(digest.digest());
-    }
-
-    private static void hashJarEntries(Path jar, MessageDigest digest) throws IOException {
-        try (JarFile file = new JarFile(jar.toFile(), false)) {
-            for (Enumeration<JarEntry> entries = file.entries(); entries.hasMoreElements();) {
-                JarEntry entry = entries.nextElement();
-                digest.update((entry.getName() + " " + entry.getSize() + " " + entry.getCrc() + "\n")
-                        .getBytes(StandardCharsets.UTF_8));
-            }
-        }
-    }
-
-    private static void hashDirectory(Path directory, MessageDigest digest) throws IOException {
+        CRC32 checksum = new CRC32();
+        long size = 0;
         List<Path> files = new ArrayList<>();
-        try (Stream<Path> walk = Files.walk(directory)) {
-            walk.filter(Files::isRegularFile).sorted().forEach(files::add);
+        if (Files.isDirectory(location)) {
+            try (Stream<Path> walk = Files.walk(location)) {
+                walk.filter(Files::isRegularFile).sorted().forEach(files::add);
+            }
+        } else {
+            files.add(location);
         }
         for (Path file : files) {
-            digest.update((directory.relativize(file) + "\n").getBytes(StandardCharsets.UTF_8));
-            try (InputStream in = Files.newInputStream(file)) {
-                digest.update(in.readAllBytes());
-            }
+            checksum.update(location.relativize(file).toString().getBytes(StandardCharsets.UTF_8));
+            byte[] content = Files.readAllBytes(file);
+            checksum.update(content);
+            size += content.length;
         }
+        return "crc32:" + Long.toHexString(checksum.getValue()) + " size:" + size;
     }
 
     private static MessageDigest sha256Digest() {
