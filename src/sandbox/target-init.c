@@ -9,10 +9,10 @@
  *     TARGET-INIT DONE
  *
  * The CLOCK line is for the boot benchmark (src/bench/boot-benchmark): the clock is read first
- * thing in main, and maxrss_kib is getrusage's ru_maxrss of this process. Linux keeps the peak
- * resident set size of the images a process replaced with execve(2) in ru_maxrss, so it is the
- * peak of the init that ran as PID 1 before this program (and of the sandbox's own stage that
- * started it). children_maxrss_kib covers the children that the init waited for, such as fsck.
+ * thing in main, and maxrss_kib is getrusage's ru_maxrss of this process. Linux keeps in
+ * ru_maxrss the peak resident set size of the images that the process replaced with execve(2).
+ * So it is the peak of the init that ran as PID 1 before this program, and of the sandbox's own
+ * stage that started that init. children_maxrss_kib covers the children that the init waited for, such as fsck.
  * cpu_us and children_cpu_us are the user and system CPU time of the same, which execve(2) keeps
  * too: of every thread the process ever had, and of the waited-for children.
  *

@@ -106,9 +106,9 @@ public final class Boot {
     }
 
     /**
-     * The training run of src/sandbox/build-class-archive: every step up to switch_root, then
-     * switch_root's checks, which change nothing, and a normal exit, at which the JVM writes its
-     * class archive. The classes that only the switch itself loads (the initramfs deletion and
+     * Runs the training run of src/sandbox/build-class-archive: every step up to switch_root, then
+     * switch_root's checks, which change nothing. The caller then exits normally, and the JVM
+     * writes its class archive at exit. The classes that only the switch itself loads (the initramfs deletion and
      * execve) are left out of the archive, and are loaded from the jar at boot.
      */
     private int train(Executor executor, Plan plan, int from) throws Executor.StepFailedException {
@@ -129,7 +129,7 @@ public final class Boot {
 
     /**
      * Loads and validates the manifest. The bean constraints are skipped only when the validation
-     * record beside the manifest holds the digest of these exact bytes, written by this same build;
+     * record beside the manifest contains the digest of these exact bytes, written by this same build;
      * otherwise the manifest is validated in full, as {@code --validate} does.
      */
     private Report validate(Path manifestFile) throws ManifestLoader.UnreadableManifestException {

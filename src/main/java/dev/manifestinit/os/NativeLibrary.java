@@ -47,10 +47,10 @@ final class NativeLibrary {
 
     private static LibC load() {
         // JNR-FFI's default loader generates a class of ASM-compiled stubs for every method of
-        // LibC when it loads the library; that costs the boot about 100 ms, and a class archive
-        // cannot hold generated classes. With ASM off it binds each function at its first call
-        // through reflection invokers, which are ordinary classes of the jnr-ffi jar. A value set
-        // on the command line wins.
+        // LibC when it loads the library. That costs the boot about 100 ms, and a class archive
+        // cannot contain generated classes. With ASM off, JNR-FFI binds each function at its
+        // first call through reflection invokers, which are ordinary classes of the jnr-ffi jar.
+        // A value set on the command line wins.
         if (System.getProperty(ASM_PROPERTY) == null) {
             System.setProperty(ASM_PROPERTY, "false");
         }

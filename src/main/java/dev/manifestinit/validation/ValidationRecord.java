@@ -23,7 +23,7 @@ import java.util.zip.CRC32;
  * and the fingerprint of the program that validated them. The image build writes it with
  * {@code --validate FILE --record RECORD} and ships it beside the manifest as
  * {@code MANIFEST.validated}. At boot, a manifest whose bytes and validator match the record skips
- * the bean constraints (Hibernate Validator, whose start-up takes hundreds of milliseconds); the
+ * the bean constraints, because Hibernate Validator's start-up takes hundreds of milliseconds. The
  * loader's checks and the cross-field rules run at every boot. Any other manifest, and every
  * manifest without a record, is validated in full before anything is applied.
  *
@@ -117,7 +117,7 @@ public final class ValidationRecord {
         return new ValidationRecord(validator, digests);
     }
 
-    /** Whether this record vouches for {@code manifest}: the same bytes, checked by this same program. */
+    /** Compares {@code manifest} with this record: it matches when this same program checked the same bytes. */
     public Match match(byte[] manifest) throws IOException {
         if (!manifestDigests.contains(sha256(manifest))) {
             return Match.OTHER_MANIFEST;
@@ -128,10 +128,10 @@ public final class ValidationRecord {
         return Match.MATCHES;
     }
 
-    /** How a manifest compares with a record. */
+    /** The result of comparing a manifest with a record. */
     public enum Match {
         MATCHES,
-        /** The record holds no digest of these bytes: the manifest changed or was never validated. */
+        /** The record contains no digest of these bytes: the manifest changed or was never validated. */
         OTHER_MANIFEST,
         /** The manifest was validated by another build of this program, whose rules may differ. */
         OTHER_VALIDATOR
@@ -142,7 +142,7 @@ public final class ValidationRecord {
     }
 
     /**
-     * Returns the CRC-32 and size of the jar file that holds this class, which change with any class
+     * Returns the CRC-32 and size of the jar file that contains this class, which change with any class
      * or resource of manifest-init, the constraints and rules included, and with a rebuild. CRC-32
      * rather than SHA-256, because the JDK computes it natively and the boot reads the whole jar:
      * SHA-256 of the jar runs in the interpreter at boot and costs tens of milliseconds. It guards

@@ -75,6 +75,30 @@ class MainTest {
     }
 
     @Test
+    void validateWritesRecordOfValidManifest() throws IOException {
+        Path record = directory.resolve("rainier.yaml.validated");
+        assertEquals(0, run("--validate", "manifests/rainier.yaml", "--record", record.toString()));
+        assertEquals(dev.manifestinit.validation.ValidationRecord.Match.MATCHES,
+                dev.manifestinit.validation.ValidationRecord.read(record)
+                        .match(Files.readAllBytes(Path.of("manifests/rainier.yaml"))));
+    }
+
+    @Test
+    void invalidManifestGetsNoRecord() throws IOException {
+        Path file = directory.resolve("bad.yaml");
+        Files.writeString(file, Files.readString(Path.of("manifests/rainier.yaml")).replace("version: 1", "version: 0"));
+        Path record = directory.resolve("bad.yaml.validated");
+        assertEquals(1, run("--validate", "manifests/rainier.yaml", file.toString(), "--record", record.toString()));
+        assertFalse(Files.exists(record), "a record was written although a manifest is invalid");
+    }
+
+    @Test
+    void recordWithoutValidateExitsTwo() {
+        assertEquals(2, run("--plan", "--manifest", "manifests/rainier.yaml", "--record", "x.validated"));
+        assertTrue(errors().contains("--record works only with --validate"), errors());
+    }
+
+    @Test
     void planNamesChosenSide() {
         assertEquals(0, run("--plan", "--manifest", "manifests/rainier.yaml", "--cmdline",
                 "console=ttyS4 root=PARTLABEL=rofs-b"));

@@ -44,6 +44,18 @@ class JavaInitBootTest {
         }
 
         @Test
+        void constraintsSkippedByRecord() {
+            assertTrue(boot.log().contains("manifest-init: the manifest matches the validation record"),
+                    () -> boot.withLog("the init did not use the validation record"));
+        }
+
+        @Test
+        void classArchiveShipped() {
+            assertTrue(boot.log().contains("boot: class archive "),
+                    () -> boot.withLog("the boot built no class archive"));
+        }
+
+        @Test
         void check1PidOneOnReadOnlyRoot() {
             boot.assertPassed(boot.inside(1));
         }
