@@ -48,6 +48,10 @@ public final class ManifestValidator {
         if (manifest != null) {
             findings.addAll(checkConstraints(loaded));
             findings.addAll(new ManifestRules(manifest, loaded.positions(), loaded.failedPaths()).check());
+            RuleFindings ruleFindings = new RuleFindings(loaded.positions(), loaded.failedPaths());
+            new LabelRules(manifest, ruleFindings).check();
+            new PlacementRules(manifest, ruleFindings).check();
+            findings.addAll(ruleFindings.findings());
         }
         Collections.sort(findings);
         return new Report(loaded, findings);
@@ -61,7 +65,7 @@ public final class ManifestValidator {
                 continue;
             }
             SourceMap.Position position = loaded.positions().find(path);
-            findings.add(new Finding(Severity.ERROR, loaded.file(), position.line(), position.column(), path,
+            findings.add(new Finding(Severity.ERROR, position.file(), position.line(), position.column(), path,
                     violation.getMessage()));
         }
         return findings;
