@@ -149,11 +149,11 @@ final class PlacementRules {
         }
         long amount = Long.parseLong(matcher.group(1));
         String unit = matcher.group(2);
-        if (unit.isEmpty()) {
+        if (amount == 0) {
+            findings.warning(path, "size=" + size + " removes tmpfs's size limit, so writes can fill the memory");
+        } else if (unit.isEmpty()) {
             findings.error(path, "size=" + size + " has no unit; write it with k, m or g, such as " + size
                     + "k, or as a percentage, such as 10%");
-        } else if (amount == 0) {
-            findings.warning(path, "size=0" + unit + " removes tmpfs's size limit, so writes can fill the memory");
         } else if (unit.equals("%") && amount > 100) {
             findings.warning(path, "size=" + size + " is more than all of the memory");
         }
