@@ -38,7 +38,7 @@ import org.yaml.snakeyaml.nodes.Tag;
  */
 final class BaseManifests {
     static final String KEY = "extends";
-    /** The most files in one chain of extends; a machine, its family and a common base need three. */
+    /** Maximum number of files in one chain of extends. A machine, its family and a common base need three. */
     static final int MAX_DEPTH = 8;
 
     private final List<Finding> findings;
@@ -54,7 +54,7 @@ final class BaseManifests {
         return Collections.unmodifiableMap(origins);
     }
 
-    /** Every file read, the extending manifest first. */
+    /** Returns every file read, the extending manifest first. */
     List<String> sources() {
         return sources;
     }
@@ -169,7 +169,7 @@ final class BaseManifests {
         }
     }
 
-    /** The real path when the file exists, so two spellings of one file are one link of the chain. */
+    /** Returns the real path when the file exists, so that two spellings of one file are one link of the chain. */
     private static Path identity(Path path) {
         try {
             return path.toRealPath();

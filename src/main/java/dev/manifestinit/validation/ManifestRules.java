@@ -232,8 +232,8 @@ final class ManifestRules {
                 error(path + ".work", "work " + overlay.work() + " and upper " + overlay.upper()
                         + " must not lie inside each other; overlayfs rejects that");
             }
-            // overlayfs rejects layers that overlap on one filesystem; below another mount, such
-            // as upper on /var under a lower of /, the paths nest but the layers do not.
+            // overlayfs rejects layers that overlap on one filesystem. Across a mount, such as an
+            // upper on /var under a lower of /, the paths nest but the layers do not overlap.
             if (overlay.lower() != null) {
                 Mount lowerMount = holdingMount(overlay.lower());
                 if (overlay.upper().isWithin(overlay.lower()) && upperMount == lowerMount) {

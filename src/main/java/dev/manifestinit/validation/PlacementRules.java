@@ -84,7 +84,7 @@ final class PlacementRules {
         }
     }
 
-    /** A path such as /newroot/var names /newroot/newroot/var at boot: the writer meant /var. */
+    /** Warns about a path such as /newroot/var, which is /newroot/newroot/var at boot, where /var was meant. */
     private void checkWrittenInsideNewRoot(Placed entry) {
         AbsolutePath newRoot = manifest.root() == null ? null : manifest.root().mountpoint();
         if (newRoot != null && !newRoot.isRoot() && entry.mountpoint().isWithin(newRoot)) {
@@ -96,9 +96,9 @@ final class PlacementRules {
     }
 
     /**
-     * Overlays are mounted after every partition mount, so an overlay whose mount point holds a
-     * partition mount covers it. That is intended only for the mount that holds the overlay's own
-     * upper directory, as with an overlay over the whole root.
+     * Overlays are mounted after every partition mount, so an overlay whose mount point contains
+     * a partition mount covers it. That is intended only for the mount that contains the
+     * overlay's own upper directory, as with an overlay over the whole root.
      */
     private void checkMountsCoveredByOverlays() {
         for (int i = 0; i < manifest.mounts().size(); i++) {

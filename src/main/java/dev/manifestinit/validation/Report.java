@@ -25,7 +25,7 @@ public record Report(LoadedManifest loaded, List<Finding> findings) {
         return findings.stream().anyMatch(finding -> finding.severity() == Severity.WARNING);
     }
 
-    /** Whether the manifest fails validation: on an error, or with {@code strict} also on a warning. */
+    /** Returns whether the manifest fails validation: on an error, or with {@code strict} also on a warning. */
     public boolean fails(boolean strict) {
         return hasErrors() || (strict && hasWarnings());
     }

@@ -51,8 +51,8 @@ class ValidateCommandTest {
     }
 
     /**
-     * A directory shaped like the root filesystem an OpenBMC build produces for Rainier: systemd as
-     * the init behind the /sbin/init link, and the mount points the manifest uses.
+     * Builds a directory shaped like the root filesystem an OpenBMC build produces for Rainier:
+     * systemd as the init behind the /sbin/init link, and the mount points the manifest uses.
      */
     @BeforeEach
     void buildRootfs() throws IOException {

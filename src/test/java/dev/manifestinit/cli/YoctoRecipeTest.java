@@ -38,7 +38,7 @@ class YoctoRecipeTest {
     private Path rootfs;
     private Path manifests;
 
-    /** The root filesystem an OpenBMC build makes for Rainier, with only what the manifest touches. */
+    /** Builds the root filesystem an OpenBMC build makes for Rainier, with only what the manifest uses. */
     @BeforeEach
     void buildTree() throws IOException {
         rootfs = directory.resolve("tmp/work/rainier/obmc-phosphor-image/rootfs");
@@ -158,7 +158,7 @@ class YoctoRecipeTest {
         return new Result(process.exitValue(), new String(output, StandardCharsets.UTF_8));
     }
 
-    /** A manifest-init command for the build host: this JVM with target/classes and target/lib. */
+    /** Writes a manifest-init command for the build host: this JVM with target/classes and target/lib. */
     private Path wrapper() throws IOException {
         Path wrapper = directory.resolve("bin/manifest-init");
         Files.createDirectories(wrapper.getParent());

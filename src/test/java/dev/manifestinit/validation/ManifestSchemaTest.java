@@ -98,7 +98,7 @@ class ManifestSchemaTest {
         assertEquals(expected.toAbsolutePath(), named.toAbsolutePath(), manifest + " names the wrong schema");
     }
 
-    /** Each file as an editor sees it, against the schema its modeline names. */
+    /** Validates each file as an editor would, against the schema its modeline names. */
     @ParameterizedTest
     @MethodSource("repositoryManifests")
     void manifestFileMatchesSchema(Path manifest) throws IOException {
@@ -107,7 +107,7 @@ class ManifestSchemaTest {
         assertEquals(List.of(), messages(errors), manifest + " against " + schemaFile);
     }
 
-    /** The manifest with its bases merged in is complete, so every required key applies. */
+    /** Validates the flattened manifest, which is complete, so every required key applies. */
     @ParameterizedTest
     @MethodSource("machineManifests")
     void flattenedManifestMatchesSchema(Path manifest) throws IOException {

@@ -203,7 +203,7 @@ class ManifestValidatorTest {
         return edits(Severity.WARNING, path, line, message, original, replacement);
     }
 
-    /** A case made by replacing, in turn, each original text of the base manifest by the text after it. */
+    /** Makes a case by replacing, in turn, each original text of the base manifest by the text after it. */
     private static Arguments edits(Severity severity, String path, int line, String message, String... replacements) {
         String text = BASE;
         for (int i = 0; i < replacements.length; i += 2) {
