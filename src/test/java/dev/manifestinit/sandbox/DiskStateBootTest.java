@@ -123,9 +123,11 @@ class DiskStateBootTest {
     void uncorrectableRwfsReformattedWhereAllowed() throws Exception {
         SandboxImages.debugfsWrite(image, "clri <2>");
         SandboxImages.debugfsWrite(image, "ssv state 0");
-        Path manifest = editedRainier("reformat-rwfs",
-                "  gpt: repair\n", "  gpt: repair\n  formattable: [rwfs]\n",
-                "      onUncorrected: emergency", "      onUncorrected: reformat");
+        Path manifest = SandboxBoot.editedManifest("reformat-rwfs", "  gpt: repair\n",
+                "  gpt: repair\n  formattable: [rwfs]\n");
+        String text = Files.readString(manifest);
+        assertTrue(text.contains("      onUncorrected: emergency"), text);
+        Files.writeString(manifest, text.replace("      onUncorrected: emergency", "      onUncorrected: reformat"));
 
         BootResult boot = SandboxBoot.boot("disk-rwfs-reformat", "--image", image.toString(),
                 "--manifest", manifest.toString());
@@ -143,20 +145,5 @@ class DiskStateBootTest {
                 .filter(line -> line.contains("[finished] ") && line.contains(" " + name + " in "))
                 .findFirst()
                 .orElse("");
-    }
-
-    /** Writes a copy of manifests/rainier.yaml with pairs of (from, to) replaced, each of which must occur. */
-    private static Path editedRainier(String name, String... replacements) throws IOException {
-        String text = Files.readString(SandboxBoot.PROJECT.resolve("manifests/rainier.yaml"));
-        for (int i = 0; i < replacements.length; i += 2) {
-            if (!text.contains(replacements[i])) {
-                throw new IllegalStateException("manifests/rainier.yaml no longer contains " + replacements[i]);
-            }
-            text = text.replace(replacements[i], replacements[i + 1]);
-        }
-        Path manifest = SandboxBoot.PROJECT.resolve("target/sandbox/manifests/" + name + ".yaml");
-        Files.createDirectories(manifest.getParent());
-        Files.writeString(manifest, text);
-        return manifest;
     }
 }
