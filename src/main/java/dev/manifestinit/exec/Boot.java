@@ -134,30 +134,43 @@ public final class Boot {
      */
     private Report validate(Path manifestFile) throws ManifestLoader.UnreadableManifestException {
         String name = manifestFile.toString();
-        ManifestLoader loader = new ManifestLoader();
-        byte[] bytes = loader.read(manifestFile, name);
-        LoadedManifest loaded = loader.parse(bytes, name);
+        byte[] bytes = ManifestLoader.read(manifestFile, name);
+        LoadedManifest loaded = new ManifestLoader().parse(bytes, name);
         PhaseClock.mark("validation");
         ManifestValidator validator = new ManifestValidator();
         Path recordFile = ValidationRecord.recordFileOf(manifestFile);
-        String reason;
-        try {
-            ValidationRecord record = ValidationRecord.read(recordFile);
-            ValidationRecord.Match match = record == null ? null : record.match(bytes);
-            if (match == ValidationRecord.Match.MATCHES) {
-                log.info("the manifest matches the validation record " + recordFile
-                        + "; its constraints were checked when the image was built");
-                return validator.validateRecorded(loaded);
-            }
-            reason = match == null ? "no validation record at " + recordFile
-                    : match == ValidationRecord.Match.OTHER_MANIFEST
-                            ? "the validation record " + recordFile + " was made for other manifest contents"
-                            : "the validation record " + recordFile + " was made by another build of manifest-init";
-        } catch (IOException e) {
-            reason = e.getMessage();
+        String reason = reasonToValidateInFull(loaded, bytes, recordFile);
+        if (reason == null) {
+            log.info("the manifest matches the validation record " + recordFile
+                    + "; its constraints were checked when the image was built");
+            return validator.validateRecorded(loaded);
         }
         log.info(reason + "; validating the manifest in full");
         return validator.validate(loaded);
+    }
+
+    /** Returns why the record at {@code recordFile} does not vouch for the manifest, or null when it does. */
+    private static String reasonToValidateInFull(LoadedManifest loaded, byte[] bytes, Path recordFile) {
+        if (loaded.sources().size() > 1) {
+            // The record has the digest of the manifest file alone, not of the bases it extends.
+            return "the manifest extends base manifests, which no validation record covers"
+                    + " (an initramfs should ship the --flatten output)";
+        }
+        ValidationRecord.Match match;
+        try {
+            ValidationRecord record = ValidationRecord.read(recordFile);
+            if (record == null) {
+                return "no validation record at " + recordFile;
+            }
+            match = record.match(bytes);
+        } catch (IOException e) {
+            return e.getMessage();
+        }
+        return switch (match) {
+            case MATCHES -> null;
+            case OTHER_MANIFEST -> "the validation record " + recordFile + " was made for other manifest contents";
+            case OTHER_VALIDATOR -> "the validation record " + recordFile + " was made by another build of manifest-init";
+        };
     }
 
     private String readCommandLine(String override) throws IOException {

@@ -2,15 +2,24 @@ package dev.manifestinit.steps;
 
 import dev.manifestinit.manifest.PartitionLabel;
 import dev.manifestinit.os.Kernel;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
-/** What the steps of one boot share: the kernel, the external tools, and the partitions found. */
+/**
+ * The state that the steps of one boot share: the kernel, the external tools, the partitions
+ * found, and the decisions of earlier steps for later ones.
+ */
 public final class StepContext {
     private final Kernel kernel;
     private final PartitionLocator partitionLocator;
     private final ToolRunner tools;
     private final Map<PartitionLabel, String> partitions = new HashMap<>();
+    private final Set<PartitionLabel> readOnly = new HashSet<>();
+    private final List<FsckResult> fsckResults = new ArrayList<>();
 
     public StepContext(Kernel kernel, PartitionLocator partitionLocator, ToolRunner tools) {
         this.kernel = kernel;
@@ -42,5 +51,24 @@ public final class StepContext {
             throw new StepFailure("partition " + label + " was not looked up before it was needed; the plan is wrong");
         }
         return device;
+    }
+
+    /** Makes every later mount of the partition {@code label} read-only, whatever its mount options. */
+    void requestReadOnly(PartitionLabel label) {
+        readOnly.add(label);
+    }
+
+    /** Returns whether an earlier step asked for the partition {@code label} to be mounted read-only. */
+    boolean readOnlyRequested(PartitionLabel label) {
+        return readOnly.contains(label);
+    }
+
+    void recordFsckResult(FsckResult result) {
+        fsckResults.add(result);
+    }
+
+    /** Returns the fsck runs of this boot in the order made, for the boot's record. */
+    public List<FsckResult> fsckResults() {
+        return List.copyOf(fsckResults);
     }
 }

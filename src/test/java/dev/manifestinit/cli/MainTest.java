@@ -52,9 +52,13 @@ class MainTest {
     @Test
     void invalidAndValidTogetherExitOne() throws IOException {
         Path file = directory.resolve("bad.yaml");
-        Files.writeString(file, Files.readString(Path.of("manifests/rainier.yaml")).replace("wait: 5s", "wait: five"));
+        Files.createDirectories(directory.resolve("common"));
+        Files.copy(Path.of("manifests/common/emmc-bmc.yaml"), directory.resolve("common/emmc-bmc.yaml"));
+        Files.writeString(file, Files.readString(Path.of("manifests/rainier.yaml"))
+                .replace("default: rofs-a", "default: hostfw"));
         assertEquals(1, run("--validate", "manifests/rainier.yaml", file.toString()));
-        assertTrue(output().contains(file + ":26:9: error at $.disk.wait: expected a duration"), output());
+        assertTrue(output().contains(file + ":19:12: error at $.root.default: default hostfw is not one of the root labels"),
+                output());
     }
 
     @Test
@@ -95,7 +99,7 @@ class MainTest {
     @Test
     void recordWithoutValidateExitsTwo() {
         assertEquals(2, run("--plan", "--manifest", "manifests/rainier.yaml", "--record", "x.validated"));
-        assertTrue(errors().contains("--record works only with --validate"), errors());
+        assertTrue(errors().contains("--record needs --validate"), errors());
     }
 
     @Test
@@ -103,7 +107,9 @@ class MainTest {
         assertEquals(0, run("--plan", "--manifest", "manifests/rainier.yaml", "--cmdline",
                 "console=ttyS4 root=PARTLABEL=rofs-b"));
         assertTrue(output().contains("MountFilesystem PARTLABEL=rofs-b on /newroot (type ext4, options ro)"), output());
-        assertTrue(output().contains("CheckFilesystem PARTLABEL=rwfs (fsck.ext4 -p <device>)"), output());
+        assertTrue(output().contains(
+                "CheckFilesystem PARTLABEL=rwfs (fsck.ext4 -p <device>; onRebootRequired (2): continue,"), output());
+        assertTrue(output().contains("RepairBackupGpt /dev/mmcblk0"), output());
         assertTrue(output().contains("SwitchRoot to /newroot"), output());
     }
 
