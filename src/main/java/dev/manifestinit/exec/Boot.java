@@ -1,7 +1,6 @@
 package dev.manifestinit.exec;
 
 import dev.manifestinit.boot.KernelCommandLine;
-import dev.manifestinit.manifest.LoadedManifest;
 import dev.manifestinit.manifest.Manifest;
 import dev.manifestinit.manifest.ManifestLoader;
 import dev.manifestinit.os.FileStatus;
@@ -15,9 +14,7 @@ import dev.manifestinit.steps.StepContext;
 import dev.manifestinit.steps.StepFailure;
 import dev.manifestinit.steps.SwitchRoot;
 import dev.manifestinit.validation.Finding;
-import dev.manifestinit.validation.ManifestValidator;
 import dev.manifestinit.validation.Report;
-import dev.manifestinit.validation.ValidationRecord;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -25,8 +22,8 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * The boot as PID 1: validate the manifest (skipping the bean constraints when its validation record
- * matches, see {@link ValidationRecord}), mount the API filesystems, read the kernel command
+ * The boot as PID 1: validate the manifest (on a second thread, skipping the bean constraints when
+ * its validation record matches, see {@link ManifestCheck}), mount the API filesystems, read the kernel command
  * line, plan, and apply the steps up to switch_root. On a failure the console gets one message
  * naming the step and the cause, then the emergency shell when the initramfs has one.
  */
@@ -58,6 +55,9 @@ public final class Boot {
      * @param commandLineOverride the kernel command line to use instead of /proc/cmdline, or null
      */
     public int run(Path manifestFile, String commandLineOverride) {
+        // The check only reads the manifest, so it may start before the PID 1 check below, whose
+        // first native call loads JNR-FFI in the meantime.
+        ManifestCheck check = ManifestCheck.start(manifestFile);
         PhaseClock.mark("native-binding");
         int pid = kernel.processId();
         if (pid != 1) {
@@ -69,8 +69,10 @@ public final class Boot {
 
         Manifest manifest;
         try {
-            PhaseClock.mark("manifest-load");
-            Report report = validate(manifestFile);
+            PhaseClock.mark("manifest-wait");
+            ManifestCheck.Result result = check.result();
+            log.info(result.recordMessage());
+            Report report = result.report();
             for (Finding finding : report.findings()) {
                 log.error(finding.format());
             }
@@ -125,52 +127,6 @@ public final class Boot {
         }
         log.info("training run: stopping before switch_root");
         return 0;
-    }
-
-    /**
-     * Loads and validates the manifest. The bean constraints are skipped only when the validation
-     * record beside the manifest contains the digest of these exact bytes, written by this same build;
-     * otherwise the manifest is validated in full, as {@code --validate} does.
-     */
-    private Report validate(Path manifestFile) throws ManifestLoader.UnreadableManifestException {
-        String name = manifestFile.toString();
-        byte[] bytes = ManifestLoader.read(manifestFile, name);
-        LoadedManifest loaded = new ManifestLoader().parse(bytes, name);
-        PhaseClock.mark("validation");
-        ManifestValidator validator = new ManifestValidator();
-        Path recordFile = ValidationRecord.recordFileOf(manifestFile);
-        String reason = reasonToValidateInFull(loaded, bytes, recordFile);
-        if (reason == null) {
-            log.info("the manifest matches the validation record " + recordFile
-                    + "; its constraints were checked when the image was built");
-            return validator.validateRecorded(loaded);
-        }
-        log.info(reason + "; validating the manifest in full");
-        return validator.validate(loaded);
-    }
-
-    /** Returns why the record at {@code recordFile} does not vouch for the manifest, or null when it does. */
-    private static String reasonToValidateInFull(LoadedManifest loaded, byte[] bytes, Path recordFile) {
-        if (loaded.sources().size() > 1) {
-            // The record has the digest of the manifest file alone, not of the bases it extends.
-            return "the manifest extends base manifests, which no validation record covers"
-                    + " (an initramfs should ship the --flatten output)";
-        }
-        ValidationRecord.Match match;
-        try {
-            ValidationRecord record = ValidationRecord.read(recordFile);
-            if (record == null) {
-                return "no validation record at " + recordFile;
-            }
-            match = record.match(bytes);
-        } catch (IOException e) {
-            return e.getMessage();
-        }
-        return switch (match) {
-            case MATCHES -> null;
-            case OTHER_MANIFEST -> "the validation record " + recordFile + " was made for other manifest contents";
-            case OTHER_VALIDATOR -> "the validation record " + recordFile + " was made by another build of manifest-init";
-        };
     }
 
     private String readCommandLine(String override) throws IOException {
