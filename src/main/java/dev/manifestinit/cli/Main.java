@@ -143,8 +143,8 @@ public final class Main {
 
     private int boot(Options options) {
         LinuxKernel kernel = new LinuxKernel();
-        StepContext context = new StepContext(kernel, new SysfsPartitionLocator(), new ProcessToolRunner());
         BootLog log = new BootLog(err, true);
+        StepContext context = new StepContext(kernel, new SysfsPartitionLocator(), new ProcessToolRunner(), log::info);
         return new Boot(kernel, context, log, options.debug()).run(Path.of(options.manifest()), options.commandLine());
     }
 

@@ -11,6 +11,7 @@ import dev.manifestinit.manifest.PartitionLabel;
 import dev.manifestinit.steps.CheckFilesystem;
 import dev.manifestinit.steps.EmptyWorkDirectory;
 import dev.manifestinit.steps.FindPartitions;
+import dev.manifestinit.steps.LoadKernelModules;
 import dev.manifestinit.steps.MakeDirectories;
 import dev.manifestinit.steps.MountFilesystem;
 import dev.manifestinit.steps.MountOverlay;
@@ -50,6 +51,11 @@ public final class Planner {
         AbsolutePath newRoot = manifest.root().mountpoint();
 
         List<Step> steps = new ArrayList<>(apiFilesystemSteps(manifest));
+        // The disk's driver may be one of the modules, and the kernel can load none by itself
+        // because the initramfs has no modprobe.
+        if (!manifest.kernelModules().isEmpty()) {
+            steps.add(new LoadKernelModules(manifest.kernelModules()));
+        }
         steps.add(new WaitForDisk(manifest.disk().device(), manifest.disk().timeout()));
 
         Set<PartitionLabel> needed = new LinkedHashSet<>();

@@ -4,18 +4,31 @@ import dev.manifestinit.manifest.PartitionLabel;
 import dev.manifestinit.os.Kernel;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.Consumer;
 
-/** What the steps of one boot share: the kernel, the external tools, and the partitions found. */
+/**
+ * The state that the steps of one boot share: the kernel, the external tools, the partitions
+ * found, and the log for progress within a step.
+ */
 public final class StepContext {
     private final Kernel kernel;
     private final PartitionLocator partitionLocator;
     private final ToolRunner tools;
+    private final Consumer<String> progressLog;
     private final Map<PartitionLabel, String> partitions = new HashMap<>();
 
+    /** Creates a context whose progress lines are dropped. */
     public StepContext(Kernel kernel, PartitionLocator partitionLocator, ToolRunner tools) {
+        this(kernel, partitionLocator, tools, message -> { });
+    }
+
+    /** @param progressLog receives the lines that a step logs between its start and end lines */
+    public StepContext(Kernel kernel, PartitionLocator partitionLocator, ToolRunner tools,
+            Consumer<String> progressLog) {
         this.kernel = kernel;
         this.partitionLocator = partitionLocator;
         this.tools = tools;
+        this.progressLog = progressLog;
     }
 
     public Kernel kernel() {
@@ -28,6 +41,11 @@ public final class StepContext {
 
     public ToolRunner tools() {
         return tools;
+    }
+
+    /** Logs one line of progress within the current step, such as one module loaded of several. */
+    public void logProgress(String message) {
+        progressLog.accept(message);
     }
 
     /** Records the device node found for each label. */
