@@ -19,9 +19,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Checks module lists against a module directory made here, a small copy of the index files of
- * Debian 12's cloud kernel: ext4 and crc32c_generic built in, ext4 asking for crypto-crc32c,
- * which crc32c_intel also provides, and the virtio modules, overlay, xfs and libcrc32c loadable.
- * Line numbers refer to {@link #MANIFEST}.
+ * Debian 12's cloud kernel. In it, ext4 and crc32c_generic are built in, and ext4 asks for
+ * crypto-crc32c, which crc32c_intel also provides. The virtio modules, overlay, xfs and libcrc32c
+ * are loadable. Line numbers refer to {@link #MANIFEST}.
  */
 class ModuleCheckTest {
     static final String MANIFEST = """

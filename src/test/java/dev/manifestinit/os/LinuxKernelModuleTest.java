@@ -65,8 +65,9 @@ class LinuxKernelModuleTest {
     }
 
     /**
-     * The errno this machine gives: ENOSYS from a kernel built without module support (it has no
-     * /proc/modules), EPERM without CAP_SYS_MODULE, else ENOEXEC, because the file is no ELF object.
+     * Returns the errno this machine gives: ENOSYS from a kernel built without module support (it
+     * has no /proc/modules), EPERM without CAP_SYS_MODULE, else ENOEXEC, because the file is no ELF
+     * object.
      */
     private static String expectedErrnoName() {
         if (!Files.exists(Path.of("/proc/modules"))) {
