@@ -27,7 +27,6 @@ class PlannerTest {
     @CsvSource(delimiter = '|', value = {
         "rainier | console=ttyS4,115200n8 rootwait | rainier-default.plan",
         "rainier | console=ttyS4 root=PARTLABEL=rofs-b -- --log-level=debug | rainier-rofs-b.plan",
-        "qemu-x86 | console=ttyS0 panic=-1 root=PARTLABEL=rofs-a | qemu-x86-rofs-a.plan",
     })
     void planMatchesGoldenFile(String machine, String commandLine, String golden) throws Exception {
         Plan plan = new Planner().plan(load(machine), KernelCommandLine.parse(commandLine));

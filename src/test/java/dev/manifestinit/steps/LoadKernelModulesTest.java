@@ -22,19 +22,19 @@ class LoadKernelModulesTest {
 
     @Test
     void modulesLoadedInListOrder() throws Exception {
-        ModuleLoadingKernel kernel = new ModuleLoadingKernel().withFiles(RING, BLOCK, CRC);
+        FakeKernel kernel = kernelWithFiles(RING, BLOCK, CRC);
 
         Outcome outcome = step(module(RING), module(BLOCK, "queue_depth=64", "poll_queues=1"), module(CRC))
                 .apply(context(kernel));
 
-        assertEquals(List.of(RING, BLOCK + " queue_depth=64 poll_queues=1", CRC), kernel.loads);
+        assertEquals(List.of(RING, BLOCK + " queue_depth=64 poll_queues=1", CRC), loads(kernel));
         assertFalse(outcome.skipped());
         assertEquals("loaded virtio_ring virtio_blk crc32c_intel", outcome.detail());
     }
 
     @Test
     void eachModuleLogged() throws Exception {
-        ModuleLoadingKernel kernel = new ModuleLoadingKernel().withFiles(RING, BLOCK);
+        FakeKernel kernel = kernelWithFiles(RING, BLOCK);
 
         step(module(RING), module(BLOCK, "queue_depth=64")).apply(context(kernel));
 
@@ -46,31 +46,32 @@ class LoadKernelModulesTest {
 
     @Test
     void missingFileNamedBeforeLoading() {
-        ModuleLoadingKernel kernel = new ModuleLoadingKernel().withFiles(RING);
+        FakeKernel kernel = kernelWithFiles(RING);
 
         StepFailure failure = assertThrows(StepFailure.class,
                 () -> step(module(RING), module(BLOCK)).apply(context(kernel)));
 
         assertEquals("module file " + BLOCK + " of module virtio_blk not found in the initramfs;"
                 + " the image build must copy it there", failure.getMessage());
-        assertEquals(List.of(RING), kernel.loads);
+        assertEquals(List.of(RING), loads(kernel));
     }
 
     @Test
     void directoryInsteadOfFileRejected() {
-        ModuleLoadingKernel kernel = new ModuleLoadingKernel().withDirectory(BLOCK);
+        FakeKernel kernel = new FakeKernel();
+        kernel.directory(BLOCK);
 
         StepFailure failure = assertThrows(StepFailure.class, () -> step(module(BLOCK)).apply(context(kernel)));
 
         assertTrue(failure.getMessage().contains(BLOCK + " of module virtio_blk is not a regular file"),
                 failure.getMessage());
-        assertEquals(List.of(), kernel.loads);
+        assertEquals(List.of(), loads(kernel));
     }
 
     @Test
     void loadFailureNamesModuleAndCause() {
-        ModuleLoadingKernel kernel = new ModuleLoadingKernel().withFiles(RING, BLOCK)
-                .failing(BLOCK, "ENOEXEC", 8, "Exec format error");
+        FakeKernel kernel = kernelWithFiles(RING, BLOCK);
+        failLoading(kernel, BLOCK, "ENOEXEC", 8, "Exec format error");
 
         StepFailure failure = assertThrows(StepFailure.class,
                 () -> step(module(RING), module(BLOCK)).apply(context(kernel)));
@@ -83,8 +84,8 @@ class LoadKernelModulesTest {
 
     @Test
     void alreadyLoadedModuleSkipped() throws Exception {
-        ModuleLoadingKernel kernel = new ModuleLoadingKernel().withFiles(RING, BLOCK)
-                .failing(RING, "EEXIST", 17, "File exists");
+        FakeKernel kernel = kernelWithFiles(RING, BLOCK);
+        failLoading(kernel, RING, "EEXIST", 17, "File exists");
 
         Outcome outcome = step(module(RING), module(BLOCK)).apply(context(kernel));
 
@@ -95,8 +96,8 @@ class LoadKernelModulesTest {
 
     @Test
     void allAlreadyLoadedSkipsStep() throws Exception {
-        ModuleLoadingKernel kernel = new ModuleLoadingKernel().withFiles(RING)
-                .failing(RING, "EEXIST", 17, "File exists");
+        FakeKernel kernel = kernelWithFiles(RING);
+        failLoading(kernel, RING, "EEXIST", 17, "File exists");
 
         Outcome outcome = step(module(RING)).apply(context(kernel));
 
@@ -112,7 +113,28 @@ class LoadKernelModulesTest {
         assertEquals("LoadKernelModules", step.name());
     }
 
-    private StepContext context(ModuleLoadingKernel kernel) {
+    private static FakeKernel kernelWithFiles(String... paths) {
+        FakeKernel kernel = new FakeKernel();
+        for (String path : paths) {
+            kernel.file(path, 0644, 1000);
+        }
+        return kernel;
+    }
+
+    private static void failLoading(FakeKernel kernel, String path, String errnoName, int errno, String text) {
+        kernel.moduleFailures.put(path, new NativeException("finit_module", "(3<" + path + ">, \"\", 0)", errno,
+                errnoName, text));
+    }
+
+    /** Returns each finit_module call the kernel recorded, as "PATH PARAMETERS". */
+    private static List<String> loads(FakeKernel kernel) {
+        return kernel.changes.stream()
+                .filter(change -> change.startsWith("load module "))
+                .map(change -> change.substring("load module ".length()))
+                .toList();
+    }
+
+    private StepContext context(FakeKernel kernel) {
         return new StepContext(kernel, null, null, progress::add);
     }
 
