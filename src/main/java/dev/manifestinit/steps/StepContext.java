@@ -2,13 +2,17 @@ package dev.manifestinit.steps;
 
 import dev.manifestinit.manifest.PartitionLabel;
 import dev.manifestinit.os.Kernel;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
  * The state that the steps of one boot share: the kernel, the external tools, the partitions
- * found, and the log for progress within a step.
+ * found, the decisions of earlier steps for later ones, and the log for progress within a step.
  */
 public final class StepContext {
     private final Kernel kernel;
@@ -16,6 +20,8 @@ public final class StepContext {
     private final ToolRunner tools;
     private final Consumer<String> progressLog;
     private final Map<PartitionLabel, String> partitions = new HashMap<>();
+    private final Set<PartitionLabel> readOnly = new HashSet<>();
+    private final List<FsckResult> fsckResults = new ArrayList<>();
 
     /** Creates a context whose progress lines are dropped. */
     public StepContext(Kernel kernel, PartitionLocator partitionLocator, ToolRunner tools) {
@@ -60,5 +66,24 @@ public final class StepContext {
             throw new StepFailure("partition " + label + " was not looked up before it was needed; the plan is wrong");
         }
         return device;
+    }
+
+    /** Makes every later mount of the partition {@code label} read-only, whatever its mount options. */
+    void requestReadOnly(PartitionLabel label) {
+        readOnly.add(label);
+    }
+
+    /** Returns whether an earlier step asked for the partition {@code label} to be mounted read-only. */
+    boolean readOnlyRequested(PartitionLabel label) {
+        return readOnly.contains(label);
+    }
+
+    void recordFsckResult(FsckResult result) {
+        fsckResults.add(result);
+    }
+
+    /** Returns the fsck runs of this boot in the order made, for the boot's record. */
+    public List<FsckResult> fsckResults() {
+        return List.copyOf(fsckResults);
     }
 }

@@ -2,6 +2,7 @@ package dev.manifestinit.validation;
 
 import dev.manifestinit.manifest.ApiFilesystem;
 import dev.manifestinit.manifest.Disk;
+import dev.manifestinit.manifest.FsckPolicy;
 import dev.manifestinit.manifest.Init;
 import dev.manifestinit.manifest.KernelModule;
 import dev.manifestinit.manifest.Manifest;
@@ -13,7 +14,8 @@ import java.util.List;
 /** Every record of the manifest model, for code that walks the model's keys. */
 final class ModelTypes {
     static final List<Class<? extends Record>> RECORDS = List.of(
-            Manifest.class, ApiFilesystem.class, KernelModule.class, Disk.class, Root.class, Mount.class, Overlay.class, Init.class);
+            Manifest.class, ApiFilesystem.class, KernelModule.class, Disk.class, Root.class, Mount.class,
+            FsckPolicy.class, Overlay.class, Init.class);
 
     private ModelTypes() {
     }

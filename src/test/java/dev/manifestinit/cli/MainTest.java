@@ -57,7 +57,7 @@ class MainTest {
         Files.writeString(file, Files.readString(Path.of("manifests/rainier.yaml"))
                 .replace("default: rofs-a", "default: hostfw"));
         assertEquals(1, run("--validate", "manifests/rainier.yaml", file.toString()));
-        assertTrue(output().contains(file + ":17:12: error at $.root.default: default hostfw is not one of the root labels"),
+        assertTrue(output().contains(file + ":19:12: error at $.root.default: default hostfw is not one of the root labels"),
                 output());
     }
 
@@ -83,7 +83,9 @@ class MainTest {
         assertEquals(0, run("--plan", "--manifest", "manifests/rainier.yaml", "--cmdline",
                 "console=ttyS4 root=PARTLABEL=rofs-b"));
         assertTrue(output().contains("MountFilesystem PARTLABEL=rofs-b on /newroot (type ext4, options ro)"), output());
-        assertTrue(output().contains("CheckFilesystem PARTLABEL=rwfs (fsck.ext4 -p <device>)"), output());
+        assertTrue(output().contains(
+                "CheckFilesystem PARTLABEL=rwfs (fsck.ext4 -p <device>; onRebootRequired (2): continue,"), output());
+        assertTrue(output().contains("RepairBackupGpt /dev/mmcblk0"), output());
         assertTrue(output().contains("SwitchRoot to /newroot"), output());
     }
 

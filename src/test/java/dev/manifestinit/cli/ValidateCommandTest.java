@@ -197,9 +197,9 @@ class ValidateCommandTest {
         assertEquals(1, run("--validate", "--rootfs", rootfs.toString(), RAINIER));
         List<String> lines = output().lines().toList();
         assertEquals(2, lines.size(), output());
-        assertTrue(lines.get(0).startsWith(RAINIER + ":33:17: error at $.overlays[0].mountpoint: overlay mount point"
+        assertTrue(lines.get(0).startsWith(RAINIER + ":40:17: error at $.overlays[0].mountpoint: overlay mount point"
                 + " /etc does not exist in the root filesystem: " + rootfs.resolve("etc") + " is missing"), output());
-        assertTrue(lines.get(1).startsWith(RAINIER + ":34:12: error at $.overlays[0].lower: overlay lower directory"
+        assertTrue(lines.get(1).startsWith(RAINIER + ":41:12: error at $.overlays[0].lower: overlay lower directory"
                 + " /etc does not exist in the root filesystem: " + rootfs.resolve("etc") + " is missing"), output());
     }
 
@@ -208,7 +208,7 @@ class ValidateCommandTest {
         Files.delete(rootfs.resolve("var"));
 
         assertEquals(1, run("--validate", "--rootfs", rootfs.toString(), RAINIER));
-        assertTrue(output().contains(RAINIER + ":22:17: error at $.mounts[0].mountpoint: mount point /var does not"
+        assertTrue(output().contains(RAINIER + ":24:17: error at $.mounts[0].mountpoint: mount point /var does not"
                 + " exist in the root filesystem: " + rootfs.resolve("var") + " is missing"), output());
     }
 

@@ -17,7 +17,8 @@ class QemuManifestTest {
 
         Disk rainierDisk = rainier.disk();
         Manifest rainierOnQemuHardware = new Manifest(rainier.version(), qemu.machine(), rainier.apiFilesystems(),
-                qemu.kernelModules(), new Disk(qemu.disk().device(), rainierDisk.timeout(), rainierDisk.partitions()),
+                qemu.kernelModules(), new Disk(qemu.disk().device(), rainierDisk.timeout(), rainierDisk.partitions(),
+                        rainierDisk.gpt(), rainierDisk.formattable()),
                 rainier.root(), rainier.mounts(), rainier.directories(), rainier.overlays(), rainier.init());
 
         assertEquals(rainierOnQemuHardware, qemu);

@@ -25,8 +25,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * Builds the initramfs from manifests/qemu-x86.yaml and boots it for real under QEMU with the
  * installed Debian kernel, through src/qemu/run: four VMs, one per scenario (rofs-a, a second
- * boot of that disk, rofs-b, and a disk whose backup GPT header is not at the end). Each scenario
- * passes only when the serial log has the target init's marker and a PASS line for every check.
+ * boot of that disk, rofs-b, and a disk whose backup GPT header the init must move to the end).
+ * Each scenario passes only when the serial log has the target init's marker and a PASS line for
+ * every check.
  *
  * <p>Disk layout (src/qemu/run): GPT with rofs-a, rofs-b (ext4 with /etc/rofs-side and the target
  * init as /sbin/init), rwfs (empty ext4) and hostfw (empty ext4), in image files; no root needed.
@@ -118,6 +119,14 @@ class QemuBootTest {
     void grownDiskHasMisplacedBackupGpt() throws IOException {
         assertTrue(serialLog("grown-disk").contains("GPT:Alternate GPT header not at the end of the disk."),
                 () -> withLog("grown-disk", "the kernel did not report the misplaced backup GPT header"));
+    }
+
+    @Test
+    void grownDiskBackupGptRepaired() throws IOException {
+        String log = serialLog("grown-disk");
+        assertTrue(log.contains("wrote backup entry array"), () -> withLog("grown-disk", "RepairBackupGpt wrote nothing"));
+        assertTrue(log.contains("CHECK 10 gpt-verify (outside): PASS"),
+                () -> withLog("grown-disk", "sgdisk --verify found problems after the boot"));
     }
 
     @Test

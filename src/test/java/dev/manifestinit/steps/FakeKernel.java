@@ -94,6 +94,11 @@ final class FakeKernel implements Kernel {
     }
 
     @Override
+    public void rereadPartitionTable(String device) {
+        changes.add("BLKRRPART " + device);
+    }
+
+    @Override
     public void closeOnExecFrom(int lowest) {
         changes.add("close on exec from " + lowest);
     }

@@ -123,7 +123,7 @@ class ManifestSchemaTest {
     void schemaRejectsUnknownKeyAndBadValues() throws IOException {
         String text = Files.readString(Path.of("manifests/rainier.yaml"))
                 .replace("  - label: rwfs", "  - labl: rwfs")
-                .replace("fsck: preen", "fsck: always")
+                .replace("      mode: preen", "      mode: always")
                 .replace("  - /var/persist/etc\n", "  - var/persist/etc\n");
         List<String> messages = messages(load(SCHEMA).validate(text, InputFormat.YAML));
         assertEquals(3, messages.size(), messages.toString());

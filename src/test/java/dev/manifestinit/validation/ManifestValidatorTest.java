@@ -39,7 +39,11 @@ class ManifestValidatorTest {
                 mountpoint: /var
                 type: ext4
                 options: [rw]
-                fsck: preen
+                fsck:
+                  mode: preen
+                  onRebootRequired: continue
+                  onUncorrected: emergency
+                  onFailure: emergency
             directories:
               - /var/persist/home
             overlays:
@@ -61,7 +65,29 @@ class ManifestValidatorTest {
                 bad("    mountpoint: /var", "    mountpoint: var", "$.mounts[0].mountpoint", 21,
                         "absolute path"),
                 bad("    mountpoint: /var", "    mountpoint: /var/../etc", "$.mounts[0].mountpoint", 21, ".."),
-                bad("    fsck: preen", "    fsck: always", "$.mounts[0].fsck", 24, "expected one of skip, preen, force"),
+                bad("      mode: preen", "      mode: always", "$.mounts[0].fsck.mode", 25,
+                        "expected one of skip, preen, force"),
+                bad("    fsck:\n      mode: preen", "    fsck: preen\n    xfsck:\n      mode: preen", "$.mounts[0].fsck", 24,
+                        "expected a mapping with the keys mode, onRebootRequired, onUncorrected, onFailure"),
+                bad("      onUncorrected: emergency\n", "", "$.mounts[0].fsck", 25,
+                        "fsck mode preen can end with errors left uncorrected, so onUncorrected is required"),
+                bad("      onFailure: emergency", "      onFailure: restart", "$.mounts[0].fsck.onFailure", 28,
+                        "expected one of continue, readOnly, emergency, reboot, reformat"),
+                bad("      onUncorrected: emergency", "      onUncorrected: reformat", "$.mounts[0].fsck.onUncorrected", 27,
+                        "reformat formats rwfs, so $.disk.formattable must list rwfs"),
+                bad("      onUncorrected: emergency", "      onUncorrected: readOnly", "$.mounts[0].fsck.onUncorrected", 27,
+                        "readOnly leaves /var read-only, but the boot writes to it: $.directories[0] /var/persist/home"),
+                bad("      mode: preen", "      mode: skip", "$.mounts[0].fsck.onRebootRequired", 26,
+                        "onRebootRequired has no effect with fsck mode skip"),
+                bad("    type: ext4\n    options: [rw]", "    type: vfat\n    options: [rw]", "$.mounts[0].fsck.mode", 25,
+                        "fsck preen is supported for ext2, ext3 and ext4, not vfat"),
+                bad("  wait: 5s", "  wait: 5s\n  gpt: fix", "$.disk.gpt", 12, "expected one of check, repair"),
+                bad("  wait: 5s", "  wait: 5s\n  formattable: [data]", "$.disk.formattable[0]", 12,
+                        "label data is not declared in $.disk.partitions"),
+                bad("  wait: 5s", "  wait: 5s\n  formattable: [rofs-b]", "$.disk.formattable[0]", 12,
+                        "label rofs-b is a root side, which must never be formatted by the init"),
+                bad("  wait: 5s", "  wait: 5s\n  formattable: [rwfs, rwfs]", "$.disk.formattable[1]", 12,
+                        "label rwfs is listed twice"),
                 bad("    type: ext4\n    options: [rw]", "    type: etx4\n    options: [rw]", "$.mounts[0].type", 22,
                         "did you mean 'ext4'?"),
                 bad("  - label: rwfs", "  - label: data", "$.mounts[0].label", 20, "not declared in $.disk.partitions"),
@@ -69,15 +95,15 @@ class ManifestValidatorTest {
                 bad("version: 1", "version: 2", "$.version", 1, "version must be 1"),
                 bad("version: 1\n", "", "$.version", 1, "version is required"),
                 bad("init:\n  path: /sbin/init\n", "", "$.init", 1, "init is required"),
-                bad("  path: /sbin/init", "  path:", "$.init.path", 33, "path is required"),
-                bad("    work: /var/persist/etc-work", "    work: /var/persist/etc/work", "$.overlays[0].work", 31,
+                bad("  path: /sbin/init", "  path:", "$.init.path", 37, "path is required"),
+                bad("    work: /var/persist/etc-work", "    work: /var/persist/etc/work", "$.overlays[0].work", 35,
                         "must not lie inside each other"),
-                bad("    work: /var/persist/etc-work", "    work: /var/persist/etc", "$.overlays[0].work", 31,
+                bad("    work: /var/persist/etc-work", "    work: /var/persist/etc", "$.overlays[0].work", 35,
                         "different directories"),
-                bad("    work: /var/persist/etc-work", "    work: /work", "$.overlays[0].work", 31,
+                bad("    work: /var/persist/etc-work", "    work: /work", "$.overlays[0].work", 35,
                         "same filesystem as upper"),
-                bad("    upper: /var/persist/etc", "    upper: /etc/upper", "$.overlays[0].upper", 30, "read-only root"),
-                bad("  - /var/persist/home", "  - /home", "$.directories[0]", 26, "read-only root"),
+                bad("    upper: /var/persist/etc", "    upper: /etc/upper", "$.overlays[0].upper", 34, "read-only root"),
+                bad("  - /var/persist/home", "  - /home", "$.directories[0]", 30, "read-only root"),
                 bad("  partitions: [rofs-a, rofs-b, rwfs]", "  partitions: [rofs-a, rofs-b, rwfs, rwfs]",
                         "$.disk.partitions[3]", 12, "listed twice"),
                 bad("  partitions: [rofs-a, rofs-b, rwfs]", "  partitions: [rofs-a, rofs-b, rwfs, a/b]",
@@ -120,56 +146,54 @@ class ManifestValidatorTest {
                         "covered when switch_root moves the API filesystem /run"),
                 bad("    mountpoint: /var", "    mountpoint: /run/data", "$.mounts[0].mountpoint", 21,
                         "covered when switch_root moves the API filesystem /run"),
-                edits(Severity.WARNING, "$.mounts[1].mountpoint", 26, "expects the kernel's /sys",
+                edits(Severity.WARNING, "$.mounts[1].mountpoint", 30, "expects the kernel's /sys",
                         "  partitions: [rofs-a, rofs-b, rwfs]", "  partitions: [rofs-a, rofs-b, rwfs, logs]",
                         "directories:", "  - label: logs\n    mountpoint: /sys\n    type: ext4\ndirectories:"),
-                edits(Severity.WARNING, "$.mounts[1].mountpoint", 26, "is /newroot/newroot/data at boot; write /data",
+                edits(Severity.WARNING, "$.mounts[1].mountpoint", 30, "is /newroot/newroot/data at boot; write /data",
                         "  partitions: [rofs-a, rofs-b, rwfs]", "  partitions: [rofs-a, rofs-b, rwfs, logs]",
                         "directories:", "  - label: logs\n    mountpoint: /newroot/data\n    type: ext4\ndirectories:"),
                 bad("    mountpoint: /proc\n  - type: tmpfs\n    mountpoint: /run",
                         "    mountpoint: /proc\n  - type: tmpfs\n    mountpoint: /proc", "$.apiFilesystems[1].mountpoint", 7,
                         "already used by $.apiFilesystems[0]"),
-                edits(Severity.ERROR, "$.mounts[1].mountpoint", 26, "already used by $.mounts[0]",
+                edits(Severity.ERROR, "$.mounts[1].mountpoint", 30, "already used by $.mounts[0]",
                         "  partitions: [rofs-a, rofs-b, rwfs]", "  partitions: [rofs-a, rofs-b, rwfs, logs]",
                         "directories:", "  - label: logs\n    mountpoint: /var\n    type: ext4\ndirectories:"),
                 edits(Severity.ERROR, "$.mounts[0].mountpoint", 21, "list the outer mount first",
                         "  partitions: [rofs-a, rofs-b, rwfs]", "  partitions: [rofs-a, rofs-b, rwfs, logs]",
                         "    mountpoint: /var", "    mountpoint: /var/log",
                         "directories:", "  - label: logs\n    mountpoint: /var\n    type: ext4\ndirectories:"),
-                edits(Severity.ERROR, "$.mounts[1].mountpoint", 26, "inside the overlay on /etc",
+                edits(Severity.ERROR, "$.mounts[1].mountpoint", 30, "inside the overlay on /etc",
                         "  partitions: [rofs-a, rofs-b, rwfs]", "  partitions: [rofs-a, rofs-b, rwfs, cfg]",
                         "directories:", "  - label: cfg\n    mountpoint: /etc/cfg\n    type: ext4\ndirectories:"),
 
                 // Overlays
-                bad("  - mountpoint: /etc", "  - mountpoint: /var", "$.overlays[0].mountpoint", 28,
+                bad("  - mountpoint: /etc", "  - mountpoint: /var", "$.overlays[0].mountpoint", 32,
                         "already used by a partition mount"),
-                warning("  - mountpoint: /etc", "  - mountpoint: /newroot/etc", "$.overlays[0].mountpoint", 28,
+                warning("  - mountpoint: /etc", "  - mountpoint: /newroot/etc", "$.overlays[0].mountpoint", 32,
                         "mount points are paths inside the new root"),
-                bad("    lower: /etc", "    lower: /var/persist", "$.overlays[0].upper", 30,
+                bad("    lower: /etc", "    lower: /var/persist", "$.overlays[0].upper", 34,
                         "must not lie inside lower /var/persist on the same filesystem"),
-                bad("    lower: /etc", "    lower: /var/persist", "$.overlays[0].work", 31,
+                bad("    lower: /etc", "    lower: /var/persist", "$.overlays[0].work", 35,
                         "must not lie inside lower /var/persist on the same filesystem"),
-                bad("    upper: /var/persist/etc", "    upper: /var/persist/etc-work/upper", "$.overlays[0].work", 31,
+                bad("    upper: /var/persist/etc", "    upper: /var/persist/etc-work/upper", "$.overlays[0].work", 35,
                         "must not lie inside each other"),
-                bad("    lower: /etc\n", "", "$.overlays[0].lower", 28, "lower is required"),
+                bad("    lower: /etc\n", "", "$.overlays[0].lower", 32, "lower is required"),
 
                 // fsck
-                bad("    type: ext4\n    options: [rw]", "    type: vfat\n    options: [rw]", "$.mounts[0].fsck", 24,
-                        "supported for ext2, ext3 and ext4"),
                 bad("    type: ext4\n    options: [rw]", "    type: tmpfs\n    options: [rw]", "$.mounts[0].type", 22,
                         "needs a disk filesystem"),
 
                 // Target init
-                bad("  path: /sbin/init", "  path: sbin/init", "$.init.path", 33, "absolute path"),
-                bad("  path: /sbin/init", "  path: /", "$.init.path", 33, "not /"),
+                bad("  path: /sbin/init", "  path: sbin/init", "$.init.path", 37, "absolute path"),
+                bad("  path: /sbin/init", "  path: /", "$.init.path", 37, "not /"),
                 bad("  path: /sbin/init", "  path: /sbin/init\n  arguments: [--log-level=debug, 5]",
-                        "$.init.arguments[1]", 34, "expected a string, got the number '5'"),
+                        "$.init.arguments[1]", 38, "expected a string, got the number '5'"),
                 bad("  path: /sbin/init", "  path: /sbin/init\n  arguments: [--unit, yes]",
-                        "$.init.arguments[1]", 34, "expected a string, got the boolean 'yes'"),
+                        "$.init.arguments[1]", 38, "expected a string, got the boolean 'yes'"),
                 bad("  path: /sbin/init", "  path: /sbin/init\n  arguments: [{unit: rescue}]",
-                        "$.init.arguments[0]", 34, "expected a single value"),
+                        "$.init.arguments[0]", 38, "expected a single value"),
                 bad("  path: /sbin/init", "  path: /sbin/init\n  arguments: --debug",
-                        "$.init.arguments", 34, "expected a list"),
+                        "$.init.arguments", 38, "expected a list"),
 
                 // Durations and sizes
                 bad("wait: 5s", "wait: 5", "$.disk.wait", 11, "expected a duration such as 5s or 500ms, got '5'"),
@@ -246,10 +270,31 @@ class ManifestValidatorTest {
     @Test
     void everyErrorReportedAtOnce() {
         String text = BASE.replace("wait: 5s", "wait: five")
-                .replace("    fsck: preen", "    fsck: always")
+                .replace("      mode: preen", "      mode: always")
                 .replace("  default: rofs-a", "  default: rwfs");
         List<String> paths = validate(text).findings().stream().map(Finding::path).toList();
-        assertEquals(List.of("$.disk.wait", "$.root.default", "$.mounts[0].fsck"), paths);
+        assertEquals(List.of("$.disk.wait", "$.root.default", "$.mounts[0].fsck.mode"), paths);
+    }
+
+    @Test
+    void continueOnFsckFailureWarned() {
+        Report report = validate(BASE.replace("      onFailure: emergency", "      onFailure: continue"));
+
+        assertFalse(report.hasErrors(), report.findings().toString());
+        Finding finding = report.findings().get(0);
+        assertEquals(Severity.WARNING, finding.severity());
+        assertEquals("$.mounts[0].fsck.onFailure", finding.path());
+        assertEquals(28, finding.line());
+        assertTrue(finding.message().contains("unchecked when fsck fails"), finding.format());
+    }
+
+    @Test
+    void reformatAllowedForFormattablePartition() {
+        String text = BASE.replace("  wait: 5s", "  wait: 5s\n  formattable: [rwfs]\n  gpt: repair")
+                .replace("      onUncorrected: emergency", "      onUncorrected: reformat")
+                .replace("      onFailure: emergency", "      onFailure: reformat");
+
+        assertEquals(List.of(), validate(text).findings());
     }
 
     @Test
