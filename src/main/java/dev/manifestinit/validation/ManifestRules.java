@@ -48,6 +48,7 @@ final class ManifestRules {
         checkDirectories();
         checkOverlays();
         checkInit();
+        new PolicyRules(manifest, positions, failedPaths, findings).check();
         return findings;
     }
 
