@@ -2,20 +2,33 @@ package dev.manifestinit.steps;
 
 import dev.manifestinit.manifest.PartitionLabel;
 import dev.manifestinit.os.Kernel;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** What the steps of one boot share: the kernel, the external tools, and the partitions found. */
+/**
+ * What the steps of one boot share: the kernel, the external tools, the GPIO lines, the partitions
+ * found, the factory reset decision, and the facts that go into the boot record.
+ */
 public final class StepContext {
     private final Kernel kernel;
     private final PartitionLocator partitionLocator;
     private final ToolRunner tools;
+    private final GpioLines gpio;
     private final Map<PartitionLabel, String> partitions = new HashMap<>();
+    private final Map<String, Object> facts = new LinkedHashMap<>();
+    private ResetDecision resetDecision;
 
     public StepContext(Kernel kernel, PartitionLocator partitionLocator, ToolRunner tools) {
+        this(kernel, partitionLocator, tools, GpioLines.NONE);
+    }
+
+    public StepContext(Kernel kernel, PartitionLocator partitionLocator, ToolRunner tools, GpioLines gpio) {
         this.kernel = kernel;
         this.partitionLocator = partitionLocator;
         this.tools = tools;
+        this.gpio = gpio;
     }
 
     public Kernel kernel() {
@@ -28,6 +41,35 @@ public final class StepContext {
 
     public ToolRunner tools() {
         return tools;
+    }
+
+    public GpioLines gpio() {
+        return gpio;
+    }
+
+    /**
+     * Adds a fact to the boot record under {@code key}, replacing an earlier one: strings, numbers,
+     * booleans, and lists and maps of them.
+     */
+    public void recordFact(String key, Object value) {
+        facts.put(key, value);
+    }
+
+    /** The facts recorded so far, in the order they were first recorded. */
+    public Map<String, Object> facts() {
+        return Collections.unmodifiableMap(facts);
+    }
+
+    void recordResetDecision(ResetDecision decision) {
+        this.resetDecision = decision;
+    }
+
+    /** The decision of ReadResetTriggers in this boot; fails when the plan placed no such step first. */
+    ResetDecision resetDecision() throws StepFailure {
+        if (resetDecision == null) {
+            throw new StepFailure("the factory reset triggers were not read before a reset action; the plan is wrong");
+        }
+        return resetDecision;
     }
 
     /** Records the device node found for each label. */
