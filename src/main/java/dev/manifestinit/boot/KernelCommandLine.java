@@ -20,8 +20,8 @@ import java.util.Optional;
  *     split the same way and passed to init as arguments, up to a second {@code --}, after which
  *     the kernel passes nothing more.</li>
  * </ul>
- * NOTE: the kernel's isspace() also treats byte 0xA0 as white space; this class reads the line
- * as UTF-8 text and does not, which only matters for a line with non-ASCII bytes.
+ * NOTE: the kernel's isspace() also treats byte 0xA0 as white space. This class reads the line as
+ * UTF-8 text and does not, which matters only for a line with non-ASCII bytes.
  *
  * @param options the options before {@code --}, each as {@code name} or {@code name=value}
  * @param initArguments the options after {@code --}, passed to the target init
@@ -56,13 +56,13 @@ public record KernelCommandLine(List<String> options, List<String> initArguments
         return new KernelCommandLine(options, initArguments);
     }
 
-    /** The value of the last option {@code key=value}, as the kernel lets the last one win. */
+    /** Returns the value of the last option {@code key=value}, as the kernel lets the last one win. */
     public Optional<String> lastValue(String key) {
         List<String> values = values(key);
         return values.isEmpty() ? Optional.empty() : Optional.of(values.get(values.size() - 1));
     }
 
-    /** The values of every option {@code key=value}, in order; the name must match as a whole. */
+    /** Returns the values of every option {@code key=value}, in order; the name must match as a whole. */
     public List<String> values(String key) {
         String prefix = key + "=";
         List<String> values = new ArrayList<>();
@@ -151,7 +151,7 @@ public record KernelCommandLine(List<String> options, List<String> initArguments
             }
         }
 
-        /** The kernel's isspace() for ASCII: space, \t, \n, \v, \f and \r. */
+        /** Returns the kernel's isspace() for ASCII: space, \t, \n, \v, \f and \r. */
         private static boolean isSpace(char c) {
             return c == ' ' || (c >= '\t' && c <= '\r');
         }

@@ -159,7 +159,7 @@ public final class Boot {
                                 shellAvailable()));
                     }
                     plan = planner.plan(manifest, commandLine, response.nextSide(),
-                            "onFailure.otherSide after " + plan.rootLabel() + " failed at step " + e.number());
+                            "manifest's onFailure.otherSide after " + plan.rootLabel() + " failed at step " + e.number());
                     from = plan.rootMountIndex();
                 }
             }

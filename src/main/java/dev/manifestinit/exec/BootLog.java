@@ -14,7 +14,7 @@ import java.nio.charset.StandardCharsets;
  * {@code printk.devkmsg=on}: with the default {@code ratelimit}, it keeps 10 lines in 5 seconds
  * and drops the rest without an error (devkmsg_write in kernel/printk/printk.c). The info lines
  * share one open file and so are subject to that limit. Each error line is written through a file
- * opened for it alone, so that the few lines that say why a boot failed always reach dmesg. The
+ * opened for it alone, so that the few lines that explain a failed boot always reach dmesg. The
  * boot record under /run has every step whatever the limit.
  */
 public final class BootLog {

@@ -18,7 +18,7 @@ import java.util.Map;
  * system finds the record there.
  */
 public final class BootRecord {
-    /** Where the record is written; /run is an API mount that switch_root carries over. */
+    /** The record's file. /run is an API mount that switch_root carries over. */
     public static final Path PATH = Path.of("/run/manifest-init/boot.json");
     /** Version of the record's layout; readers check it before they rely on a field. */
     private static final int FORMAT = 1;
@@ -74,7 +74,7 @@ public final class BootRecord {
         failures.add(failure);
     }
 
-    /** The facts of the steps' context, kept by reference so that later facts appear too. */
+    /** Uses the steps' facts by reference, so that facts recorded later appear too. */
     public void useFacts(Map<String, Object> facts) {
         this.facts = facts;
     }

@@ -61,11 +61,13 @@ public final class Executor {
     public void run(List<Step> steps, int from, int total) throws StepFailedException {
         for (int i = from; i < steps.size(); i++) {
             Step step = steps.get(i);
-            beforeStep.run(i, step);
             int number = i + 1;
+            // The step is in the record before the hook writes it, so that a record written just
+            // before switch_root lists SwitchRoot as started.
+            Map<String, Object> entry = record.start(number, step.name(), step.describe());
+            beforeStep.run(i, step);
             String label = number + "/" + total + " " + step.name();
             log.info("[started] " + label + " " + step.describe());
-            Map<String, Object> entry = record.start(number, step.name(), step.describe());
             long start = System.nanoTime();
             Outcome outcome;
             try {

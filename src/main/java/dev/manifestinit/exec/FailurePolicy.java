@@ -9,13 +9,13 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Chooses what follows a failed step, from the manifest's onFailure, the root sides already tried
- * in this boot, and what the failure itself asks for. Pure, so that every case is tested without a
- * kernel; {@link Boot} carries the choice out.
+ * Chooses the response to a failed step from the manifest's onFailure, the root sides already
+ * tried in this boot, and the response the failure itself requests. It is pure, so every case is
+ * tested without a kernel, and {@link Boot} carries the choice out.
  */
 public final class FailurePolicy {
 
-    /** What follows a failure. */
+    /** The kinds of response to a failure. */
     public enum Kind {
         /** Undo the mounts in the new root and boot {@link Response#nextSide()} from the root mount on. */
         OTHER_SIDE,
@@ -61,10 +61,10 @@ public final class FailurePolicy {
             boolean shellAvailable) {
         RequestsResponse.Response requested = requestedResponse(cause);
         if (requested == RequestsResponse.Response.REBOOT) {
-            return new Response(Kind.REBOOT, null, "the failed step asks for a reboot");
+            return new Response(Kind.REBOOT, null, "the failed step requests a reboot");
         }
         if (requested == RequestsResponse.Response.POWER_OFF) {
-            return new Response(Kind.POWER_OFF, null, "the failed step asks for a power-off");
+            return new Response(Kind.POWER_OFF, null, "the failed step requests a power-off");
         }
         if (requested == RequestsResponse.Response.FAILURE_POLICY && onFailure.otherSide() && dependsOnRootSide) {
             Optional<PartitionLabel> next = rootLabels.stream().filter(label -> !tried.contains(label)).findFirst();
@@ -84,7 +84,7 @@ public final class FailurePolicy {
         return finalAction(onFailure.action(), reason + "; onFailure.action", shellAvailable);
     }
 
-    /** The response when the shell was chosen but could not be executed. */
+    /** Returns the response when the shell was chosen but could not be executed. */
     public Response withoutShell(String reason) {
         return finalAction(onFailure.withoutShell() == null ? FailureAction.REBOOT : onFailure.withoutShell(),
                 reason + "; onFailure.withoutShell", false);

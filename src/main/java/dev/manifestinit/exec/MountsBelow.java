@@ -46,7 +46,7 @@ final class MountsBelow {
         return unmounted;
     }
 
-    /** The mount points at or below {@code root} in /proc/self/mountinfo lines, in mount order. */
+    /** Returns the mount points at or below {@code root} in /proc/self/mountinfo lines, in mount order. */
     static List<String> mountPointsBelow(List<String> mountinfo, AbsolutePath root) {
         List<String> found = new ArrayList<>();
         for (String line : mountinfo) {

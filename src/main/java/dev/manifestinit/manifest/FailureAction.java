@@ -2,7 +2,7 @@ package dev.manifestinit.manifest;
 
 import java.util.Locale;
 
-/** What the init does when a boot step fails and no other root side is left to try. */
+/** The action of the init when a boot step fails and no other root side is left to try. */
 public enum FailureAction {
     /** Execute the manifest's shell on the console in place of the init, if the shell is allowed and present. */
     EMERGENCY_SHELL,

@@ -3,7 +3,7 @@ package dev.manifestinit.manifest;
 import jakarta.validation.constraints.NotNull;
 
 /**
- * What a failed boot step leads to.
+ * The response to a failed boot step.
  *
  * @param otherSide whether a failure from the root mount on first boots the next root label not
  *     yet tried this boot, such as rofs-b after rofs-a, starting again from the root mount

@@ -3,7 +3,7 @@ package dev.manifestinit.manifest;
 import jakarta.validation.constraints.NotNull;
 
 /**
- * The emergency shell, started when a step fails and the failure policy asks for it, and before
+ * The emergency shell, started when a step fails and the failure policy requests it, and before
  * the step that {@code init.break=<step>} names.
  *
  * @param path the shell in the initramfs, such as /bin/sh

@@ -4,7 +4,7 @@ import java.util.Locale;
 
 /** When the emergency shell may start. */
 public enum ShellAccess {
-    /** Never, whatever the kernel command line says: the choice for production images. */
+    /** Never, whatever the kernel command line contains: the choice for production images. */
     NEVER,
     /** Only when the kernel command line has the manifest's flag as a whole option. */
     FLAG,

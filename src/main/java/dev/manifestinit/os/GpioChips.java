@@ -128,7 +128,7 @@ public final class GpioChips {
         }
     }
 
-    /** The gpiochipN nodes in numeric order. */
+    /** Lists the gpiochipN nodes in numeric order. */
     private List<Path> chips() throws IOException {
         List<Path> chips = new ArrayList<>();
         if (!Files.isDirectory(deviceDirectory)) {

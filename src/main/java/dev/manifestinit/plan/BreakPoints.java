@@ -23,7 +23,7 @@ public record BreakPoints(Set<Integer> indices, List<String> unknown) {
         unknown = List.copyOf(unknown);
     }
 
-    /** Every init.break option counts, not only the last, so that one boot can stop several times. */
+    /** Resolves every init.break option, not only the last, so that one boot can stop several times. */
     public static BreakPoints resolve(List<Step> steps, KernelCommandLine commandLine) {
         Set<Integer> indices = new TreeSet<>();
         List<String> unknown = new ArrayList<>();

@@ -35,7 +35,7 @@ import java.util.Set;
  */
 public final class Planner {
     private static final String ROOT_PREFIX = "PARTLABEL=";
-    /** Where a factory reset keeps files in the initramfs while it formats their partition. */
+    /** The initramfs directory for files a factory reset keeps while it formats their partition. */
     public static final AbsolutePath RESET_STAGING = new AbsolutePath("/tmp/manifest-init/factory-reset");
 
     /**

@@ -19,8 +19,8 @@ public final class Policies {
     }
 
     /**
-     * Whether the emergency shell may start in a boot with {@code commandLine}: never with
-     * {@code allow: never}, whatever the command line says.
+     * Returns whether the emergency shell may start in a boot with {@code commandLine}. With
+     * {@code allow: never} it never may, whatever the command line contains.
      */
     public static boolean shellAllowed(Shell shell, KernelCommandLine commandLine) {
         return switch (shell.allow()) {

@@ -94,8 +94,8 @@ public final class ReformatPartition implements Step {
             throw new StepFailure(mkfs + " not found in the initramfs; it is needed to format " + device
                     + " (PARTLABEL=" + label + ") for the factory reset");
         }
-        // -F: mke2fs otherwise asks before it replaces an existing filesystem, and the console's
-        // standard input is not the tool's.
+        // -F: without it mke2fs requests a confirmation before it replaces an existing filesystem,
+        // and the tool's standard input is not the console.
         List<String> command = List.of(program, "-F", device);
         ToolRunner.Result result = context.tools().run(command);
         String ran = String.join(" ", command);

@@ -40,7 +40,7 @@ public record ResetDecision(boolean reset, String reason, Map<String, String> st
      *
      * @param variable the request variable, or null when the manifest has none
      * @param gpio the GPIO trigger, or null when the manifest has none
-     * @param environment the variables as u-boot sees them
+     * @param environment the variables as u-boot reads them
      * @param level the line's level, empty when no chip has the line
      */
     public static ResetDecision decide(String variable, ResetGpio gpio, Map<String, String> environment,
@@ -72,7 +72,7 @@ public record ResetDecision(boolean reset, String reason, Map<String, String> st
                     reason.append(toggled ? ", changed from " : ", unchanged from ").append(stored)
                             .append(" stored in ").append(gpio.storedIn());
                 } else if (gpio.storedIn().equals(variable) && FactoryReset.REQUEST_VALUE.equals(stored)) {
-                    // The shared variable holds the request now; the level is stored after the reset.
+                    // The shared variable contains the request now, so the level is stored after the reset.
                     reason.append(", the level is stored in ").append(gpio.storedIn()).append(" after the reset");
                 } else {
                     storeNow.put(gpio.storedIn(), current);
@@ -86,7 +86,7 @@ public record ResetDecision(boolean reset, String reason, Map<String, String> st
         boolean reset = requested || toggled;
         Map<String, String> afterReset = new LinkedHashMap<>();
         if (reset) {
-            // A request already acted on is cleared; the level the reset answered becomes the stored one.
+            // The request is cleared once acted on, and the level that caused the reset becomes the stored one.
             storeNow.clear();
             if (variable != null) {
                 afterReset.put(variable, null);

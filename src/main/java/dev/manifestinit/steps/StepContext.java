@@ -8,7 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * What the steps of one boot share: the kernel, the external tools, the GPIO lines, the partitions
+ * The state the steps of one boot share: the kernel, the external tools, the GPIO lines, the partitions
  * found, the factory reset decision, and the facts that go into the boot record.
  */
 public final class StepContext {
@@ -55,7 +55,7 @@ public final class StepContext {
         facts.put(key, value);
     }
 
-    /** The facts recorded so far, in the order they were first recorded. */
+    /** Returns the facts recorded so far, in the order they were first recorded. */
     public Map<String, Object> facts() {
         return Collections.unmodifiableMap(facts);
     }
@@ -64,7 +64,7 @@ public final class StepContext {
         this.resetDecision = decision;
     }
 
-    /** The decision of ReadResetTriggers in this boot; fails when the plan placed no such step first. */
+    /** Returns the decision of ReadResetTriggers in this boot, or fails when the plan has no such step first. */
     ResetDecision resetDecision() throws StepFailure {
         if (resetDecision == null) {
             throw new StepFailure("the factory reset triggers were not read before a reset action; the plan is wrong");

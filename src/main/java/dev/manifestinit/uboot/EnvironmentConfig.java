@@ -9,7 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Where the u-boot environment lives, as fw_env.config describes it: one line per copy, each
+ * The location of the u-boot environment, as fw_env.config describes it: one line per copy, each
  * {@code DEVICE OFFSET SIZE [SECTOR_SIZE [SECTORS]]}; a second line makes the environment
  * redundant. Numbers are decimal, or hexadecimal with 0x, as strtoul(3) with base 0 reads them.
  * '#' starts a comment.
@@ -33,7 +33,7 @@ public record EnvironmentConfig(Path file, List<Location> copies) {
         }
     }
 
-    /** The smallest size that holds the header of a redundant copy and one empty variable list. */
+    /** The smallest size that contains the header of a redundant copy and one empty variable list. */
     private static final int MIN_SIZE = 16;
     /** A u-boot environment is at most a few hundred KiB; the limit stops a wrong line from reading gigabytes. */
     private static final int MAX_SIZE = 16 * 1024 * 1024;

@@ -27,7 +27,7 @@ import java.util.zip.CRC32;
  * <p>Of two redundant copies, u-boot uses the one whose CRC is valid; with both valid, the one with
  * the greater flags byte, where 0 counts as newer than 255. A write goes to the other copy with
  * flags + 1, so that a power cut during the write leaves the old copy in use. A single copy is
- * rewritten in place; a power cut during that write leaves a bad CRC, and u-boot then falls back
+ * rewritten in place. A power cut during that write leaves a bad CRC, so u-boot then falls back
  * to its built-in environment.
  */
 public final class UbootEnvironment {
@@ -83,12 +83,12 @@ public final class UbootEnvironment {
                 parseVariables(copy, header), problems);
     }
 
-    /** Whether a copy with a valid CRC was found, so that the variables are those u-boot sees. */
+    /** Returns whether a copy with a valid CRC was found, so that the variables are those u-boot reads. */
     public boolean valid() {
         return active >= 0;
     }
 
-    /** Why copies were not used, such as a bad CRC; empty when every copy was good. */
+    /** Returns why copies were not used, such as a bad CRC, or an empty list when every copy was good. */
     public List<String> problems() {
         return Collections.unmodifiableList(problems);
     }
