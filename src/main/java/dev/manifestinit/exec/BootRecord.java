@@ -12,8 +12,8 @@ import java.util.Map;
 
 /**
  * The machine-readable record of one boot: every step with its result and timing, the root side
- * chosen, the failures and what followed them, and the facts steps recorded (fsck results, the
- * factory reset decision). The boot writes it as one line of JSON to {@link #PATH} before each
+ * chosen, the failures and what followed them, and the facts steps recorded, such as the factory
+ * reset decision. The boot writes it as one line of JSON to {@link #PATH} before each
  * step and before a failure action. /run is moved into the new root at switch_root, so the target
  * system finds the record there.
  */
