@@ -30,13 +30,13 @@ public final class GptReader {
     private static final int SIGNATURE_OFFSET = 0;
     private static final int REVISION_OFFSET = 8;
     private static final int HEADER_SIZE_OFFSET = 12;
-    private static final int HEADER_CRC32_OFFSET = 16;
-    private static final int CURRENT_LBA_OFFSET = 24;
-    private static final int ALTERNATE_LBA_OFFSET = 32;
+    static final int HEADER_CRC32_OFFSET = 16;
+    static final int CURRENT_LBA_OFFSET = 24;
+    static final int ALTERNATE_LBA_OFFSET = 32;
     private static final int FIRST_USABLE_LBA_OFFSET = 40;
-    private static final int LAST_USABLE_LBA_OFFSET = 48;
+    static final int LAST_USABLE_LBA_OFFSET = 48;
     private static final int DISK_GUID_OFFSET = 56;
-    private static final int ENTRY_ARRAY_LBA_OFFSET = 72;
+    static final int ENTRY_ARRAY_LBA_OFFSET = 72;
     private static final int ENTRY_COUNT_OFFSET = 80;
     private static final int ENTRY_SIZE_OFFSET = 84;
     private static final int ENTRY_ARRAY_CRC32_OFFSET = 88;
@@ -85,7 +85,7 @@ public final class GptReader {
         }
     }
 
-    private static FileChannel open(Path device) throws IOException {
+    static FileChannel open(Path device) throws IOException {
         try {
             return FileChannel.open(device, StandardOpenOption.READ);
         } catch (IOException e) {
@@ -93,8 +93,11 @@ public final class GptReader {
         }
     }
 
-    /** One read of one device, so that the device, channel and sector size need not be passed around. */
-    private static final class TableReader {
+    /**
+     * Reads of one device, so that the device, channel and sector size need not be passed around.
+     * {@link BackupGpt} reads single header copies with it.
+     */
+    static final class TableReader {
         private final Path device;
         private final FileChannel channel;
         private final int sectorSize;
@@ -135,12 +138,24 @@ public final class GptReader {
         private GptTable readCopy(GptHeaderCopy copy, long headerLba, long lastLba,
                 InvalidGptException primaryFailure) throws IOException {
             GptHeader header = readHeader(copy, headerLba, lastLba);
-            List<GptEntry> entries = readEntries(copy, header);
+            List<GptEntry> entries = parseEntries(readEntryArray(copy, header), header);
             return new GptTable(device, sectorSize, copy, header, entries, primaryFailure);
         }
 
-        private GptHeader readHeader(GptHeaderCopy copy, long headerLba, long lastLba) throws IOException {
-            ByteBuffer sector = readBytes(headerLba * sectorSize, sectorSize);
+        /** Returns the sector at {@code lba} as it is on the device. */
+        ByteBuffer readSector(long lba) throws IOException {
+            return readBytes(lba * sectorSize, sectorSize);
+        }
+
+        /**
+         * Reads the header at {@code headerLba} and checks it. {@code lastLba} bounds the LBAs that
+         * the header's usable range and entry array may name: the device's last LBA for a table to
+         * use, or a larger value for a caller that checks the usable range itself.
+         *
+         * @throws InvalidGptException naming the failed check and the header's location
+         */
+        GptHeader readHeader(GptHeaderCopy copy, long headerLba, long lastLba) throws IOException {
+            ByteBuffer sector = readSector(headerLba);
 
             byte[] signature = new byte[8];
             sector.get(SIGNATURE_OFFSET, signature);
@@ -220,7 +235,11 @@ public final class GptReader {
                     sector.getInt(ENTRY_ARRAY_CRC32_OFFSET));
         }
 
-        private List<GptEntry> readEntries(GptHeaderCopy copy, GptHeader header) throws IOException {
+        /**
+         * Reads the {@code entryCount * entrySize} bytes of the header's entry array and checks
+         * their CRC32 against the header's.
+         */
+        ByteBuffer readEntryArray(GptHeaderCopy copy, GptHeader header) throws IOException {
             int arrayBytes = header.entryCount() * header.entrySize();
             ByteBuffer array = readBytes(header.entryArrayLba() * sectorSize, arrayBytes);
 
@@ -231,24 +250,7 @@ public final class GptReader {
                                 header.entryArrayCrc32(), computedCrc, header.entryCount(),
                                 header.entryArrayLba()));
             }
-
-            List<GptEntry> entries = new ArrayList<>();
-            for (int i = 0; i < header.entryCount(); i++) {
-                int offset = i * header.entrySize();
-                UUID type = readGuid(array, offset + TYPE_GUID_OFFSET);
-                if (type.equals(ZERO_GUID)) {
-                    continue;
-                }
-                entries.add(new GptEntry(
-                        i + 1,
-                        type,
-                        readGuid(array, offset + UNIQUE_GUID_OFFSET),
-                        array.getLong(offset + FIRST_LBA_OFFSET),
-                        array.getLong(offset + LAST_LBA_OFFSET),
-                        array.getLong(offset + ATTRIBUTES_OFFSET),
-                        readName(array, offset + NAME_OFFSET)));
-            }
-            return entries;
+            return array;
         }
 
         private ByteBuffer readBytes(long position, int length) throws IOException {
@@ -274,13 +276,34 @@ public final class GptReader {
         }
     }
 
+    /** Returns the used entries of an entry array that {@link TableReader#readEntryArray} read. */
+    static List<GptEntry> parseEntries(ByteBuffer array, GptHeader header) {
+        List<GptEntry> entries = new ArrayList<>();
+        for (int i = 0; i < header.entryCount(); i++) {
+            int offset = i * header.entrySize();
+            UUID type = readGuid(array, offset + TYPE_GUID_OFFSET);
+            if (type.equals(ZERO_GUID)) {
+                continue;
+            }
+            entries.add(new GptEntry(
+                    i + 1,
+                    type,
+                    readGuid(array, offset + UNIQUE_GUID_OFFSET),
+                    array.getLong(offset + FIRST_LBA_OFFSET),
+                    array.getLong(offset + LAST_LBA_OFFSET),
+                    array.getLong(offset + ATTRIBUTES_OFFSET),
+                    readName(array, offset + NAME_OFFSET)));
+        }
+        return entries;
+    }
+
     /** Tests whether the unsigned 64-bit {@code value} lies in {@code [low, high]}, both non-negative. */
     private static boolean isWithin(long value, long low, long high) {
         return value >= 0 && value >= low && value <= high;
     }
 
     /** Computes the CRC32 that GPT uses, which is the CRC32 of zlib and Ethernet. */
-    private static int crc32(ByteBuffer buffer, int length) {
+    static int crc32(ByteBuffer buffer, int length) {
         CRC32 crc = new CRC32();
         crc.update(buffer.duplicate().position(0).limit(length));
         return (int) crc.getValue();

@@ -13,6 +13,7 @@ import dev.manifestinit.plan.Plan;
 import dev.manifestinit.plan.PlanException;
 import dev.manifestinit.plan.Planner;
 import dev.manifestinit.plan.Policies;
+import dev.manifestinit.steps.FsckResult;
 import dev.manifestinit.steps.Step;
 import dev.manifestinit.steps.StepContext;
 import dev.manifestinit.steps.SwitchRoot;
@@ -24,6 +25,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -314,6 +316,20 @@ public final class Boot {
     }
 
     private void writeRecord() {
+        List<Map<String, Object>> fsck = new ArrayList<>();
+        for (FsckResult result : context.fsckResults()) {
+            Map<String, Object> entry = new LinkedHashMap<>();
+            entry.put("label", result.label().value());
+            entry.put("device", result.device());
+            entry.put("command", String.join(" ", result.command()));
+            entry.put("exitStatus", result.exitStatus());
+            entry.put("signal", result.signal());
+            entry.put("outcome", result.outcome().map(Object::toString).orElse(null));
+            entry.put("action", result.action().map(Object::toString).orElse(null));
+            entry.put("output", result.output());
+            fsck.add(entry);
+        }
+        record.put("fsck", fsck);
         try {
             record.write(recordPath);
         } catch (IOException e) {

@@ -4,6 +4,7 @@ import dev.manifestinit.manifest.FailureAction;
 import dev.manifestinit.manifest.OnFailure;
 import dev.manifestinit.manifest.PartitionLabel;
 import dev.manifestinit.steps.RequestsResponse;
+import dev.manifestinit.steps.StepFailure;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -99,12 +100,19 @@ public final class FailurePolicy {
         };
     }
 
-    /** The first {@link RequestsResponse} along the cause chain, or the failure policy when there is none. */
+    /**
+     * Returns the response that the failure requests: the first {@link RequestsResponse} along the
+     * cause chain, or a reboot when the first {@link StepFailure} carries
+     * {@link dev.manifestinit.steps.FailureAction#REBOOT} (as fsck's per-outcome actions set it), else the failure policy.
+     */
     static RequestsResponse.Response requestedResponse(Throwable cause) {
         for (Throwable current = cause; current != null; current = current.getCause()) {
             if (current instanceof RequestsResponse request) {
                 return request.requestedResponse();
             }
+        }
+        if (dev.manifestinit.steps.FailureAction.requestedBy(cause) == dev.manifestinit.steps.FailureAction.REBOOT) {
+            return RequestsResponse.Response.REBOOT;
         }
         return RequestsResponse.Response.FAILURE_POLICY;
     }

@@ -11,14 +11,28 @@ import java.util.List;
 
 /** Runs tools from the initramfs with ProcessBuilder, capturing their output for the log. */
 public final class ProcessToolRunner implements ToolRunner {
-    private static final List<String> SEARCH_PATH = List.of("/sbin", "/usr/sbin", "/bin", "/usr/bin");
+    /** The directories of an initramfs that hold programs, searched in this order. */
+    public static final List<Path> INITRAMFS_PATH =
+            List.of(Path.of("/sbin"), Path.of("/usr/sbin"), Path.of("/bin"), Path.of("/usr/bin"));
     /** The shell reports a child killed by signal N as exit status 128 + N; ProcessBuilder does the same. */
     private static final int SIGNAL_BASE = 128;
 
+    private final List<Path> searchPath;
+
+    /** Creates a runner that finds programs in {@link #INITRAMFS_PATH}. */
+    public ProcessToolRunner() {
+        this(INITRAMFS_PATH);
+    }
+
+    /** Creates a runner that finds programs in {@code searchPath}, such as a test's directory of stubs. */
+    public ProcessToolRunner(List<Path> searchPath) {
+        this.searchPath = List.copyOf(searchPath);
+    }
+
     @Override
     public String find(String program) {
-        for (String directory : SEARCH_PATH) {
-            Path candidate = Path.of(directory, program);
+        for (Path directory : searchPath) {
+            Path candidate = directory.resolve(program);
             if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
                 return candidate.toString();
             }
@@ -38,8 +52,9 @@ public final class ProcessToolRunner implements ToolRunner {
                 output = new String(stream.readAllBytes(), StandardCharsets.UTF_8);
             }
             int status = process.waitFor();
-            // NOTE: Java reports a signal death as 128 + N, the same as a real exit status of 128 + N;
-            // fsck never exits above 63, so for fsck the two cannot be confused.
+            // NOTE: Java reports a signal death as 128 + N, the same as a real exit status of 128 + N.
+            // e2fsck exits with at most 128 (FSCK_LIBRARY alone) and a signal gives 129 or more, so
+            // for e2fsck the two cannot be confused.
             if (status > SIGNAL_BASE) {
                 return new Result(-1, status - SIGNAL_BASE, output);
             }

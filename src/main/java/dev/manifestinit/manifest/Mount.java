@@ -1,5 +1,6 @@
 package dev.manifestinit.manifest;
 
+import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 
 /**
@@ -9,17 +10,18 @@ import jakarta.validation.constraints.NotNull;
  * @param mountpoint the path inside the new root, such as /var
  * @param type the filesystem type
  * @param options mount options, such as rw
- * @param fsck how the filesystem is checked before it is mounted; skip when absent
+ * @param fsck how the filesystem is checked before it is mounted and what each outcome leads to;
+ *     no check when absent
  */
 public record Mount(
         @NotNull(message = "label is required") PartitionLabel label,
         @NotNull(message = "mountpoint is required") AbsolutePath mountpoint,
         @NotNull(message = "type is required, such as ext4") FilesystemType type,
         MountOptions options,
-        FsckMode fsck) {
+        @Valid FsckPolicy fsck) {
 
     public Mount {
         options = options == null ? MountOptions.NONE : options;
-        fsck = fsck == null ? FsckMode.SKIP : fsck;
+        fsck = fsck == null ? FsckPolicy.SKIP : fsck;
     }
 }

@@ -47,6 +47,16 @@ public interface Kernel {
 
     int processId();
 
+    /**
+     * Asks the kernel to scan the partition table of the whole-disk block device {@code device}
+     * again: ioctl(2) BLKRRPART. The kernel first drops the disk's partitions and then adds those
+     * its own partition parsers find, so partitions that user space added (partx, BLKPG) are gone
+     * afterwards unless the kernel finds them itself. Fails with EBUSY while a partition is open,
+     * such as mounted, and with EINVAL for a device that does not scan partitions, such as a loop
+     * device attached without --partscan.
+     */
+    void rereadPartitionTable(String device) throws NativeException;
+
     /** Marks every file descriptor from {@code lowest} up close-on-exec, so exec leaves only 0 to lowest-1. */
     void closeOnExecFrom(int lowest) throws NativeException;
 

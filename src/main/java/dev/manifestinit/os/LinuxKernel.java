@@ -167,6 +167,24 @@ public final class LinuxKernel implements Kernel {
         return libc().getpid();
     }
 
+    @Override
+    public void rereadPartitionTable(String device) throws NativeException {
+        OpenFlags openFlags = OpenFlags.current();
+        int flags = OpenFlags.READ_ONLY | OpenFlags.CLOSE_ON_EXEC;
+        int fd = libc().openat(Statx.AT_FDCWD, cString(device), flags, 0);
+        if (fd < 0) {
+            throw failure("openat", arguments("AT_FDCWD", quote(device), openFlags.describe(flags)));
+        }
+        try {
+            if (libc().ioctl(fd, BlockIoctl.current().rereadPartitionTable(), 0L) != 0) {
+                throw failure("ioctl", arguments(quote(device), "BLKRRPART"));
+            }
+        } finally {
+            // The descriptor was only used for the ioctl and wrote nothing, so a failed close loses no data.
+            libc().close(fd);
+        }
+    }
+
     /**
      * {@inheritDoc}
      *

@@ -206,6 +206,12 @@ final class NativeLibrary {
         /** Only for F_GETFD and F_SETFD, whose variadic argument is an int. */
         int fcntl(int fd, int command, int argument);
 
+        /**
+         * Only for requests whose argument is an integer or unused, passed as a native long. The
+         * request is an unsigned long in glibc, which a Java long carries on 32- and 64-bit Linux.
+         */
+        int ioctl(int fd, long request, long argument);
+
         @IgnoreError
         String strerror(int errno);
 

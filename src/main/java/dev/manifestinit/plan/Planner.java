@@ -5,11 +5,13 @@ import dev.manifestinit.manifest.AbsolutePath;
 import dev.manifestinit.manifest.ApiFilesystem;
 import dev.manifestinit.manifest.FactoryReset;
 import dev.manifestinit.manifest.FsckMode;
+import dev.manifestinit.manifest.GptMode;
 import dev.manifestinit.manifest.Manifest;
 import dev.manifestinit.manifest.Mount;
 import dev.manifestinit.manifest.Overlay;
 import dev.manifestinit.manifest.PartitionLabel;
 import dev.manifestinit.manifest.Reformat;
+import dev.manifestinit.steps.CheckBackupGpt;
 import dev.manifestinit.steps.CheckFilesystem;
 import dev.manifestinit.steps.ClearResetRequest;
 import dev.manifestinit.steps.EmptyWorkDirectory;
@@ -20,6 +22,7 @@ import dev.manifestinit.steps.MountOverlay;
 import dev.manifestinit.steps.MountSource;
 import dev.manifestinit.steps.ReadResetTriggers;
 import dev.manifestinit.steps.ReformatPartition;
+import dev.manifestinit.steps.RepairBackupGpt;
 import dev.manifestinit.steps.Step;
 import dev.manifestinit.steps.SwitchRoot;
 import dev.manifestinit.steps.WaitForDisk;
@@ -66,6 +69,12 @@ public final class Planner {
 
         List<Step> steps = new ArrayList<>(apiFilesystemSteps(manifest));
         steps.add(new WaitForDisk(manifest.disk().device(), manifest.disk().timeout()));
+        // Before the partitions are looked up, because a repair can have the kernel read the table again.
+        if (manifest.disk().gpt() == GptMode.REPAIR) {
+            steps.add(new RepairBackupGpt(manifest.disk().device()));
+        } else {
+            steps.add(new CheckBackupGpt(manifest.disk().device()));
+        }
 
         Set<PartitionLabel> needed = new LinkedHashSet<>();
         needed.add(rootLabel);
@@ -93,7 +102,7 @@ public final class Planner {
         steps.add(new MountFilesystem(new MountSource.Partition(rootLabel), newRoot, manifest.root().type(),
                 manifest.root().options()));
         for (Mount mount : manifest.mounts()) {
-            if (mount.fsck() != FsckMode.SKIP) {
+            if (mount.fsck().mode() != FsckMode.SKIP) {
                 steps.add(new CheckFilesystem(mount.label(), mount.type(), mount.fsck()));
             }
             steps.add(new MountFilesystem(new MountSource.Partition(mount.label()), mount.mountpoint().under(newRoot),

@@ -4,7 +4,9 @@ import dev.manifestinit.manifest.AbsolutePath;
 import dev.manifestinit.manifest.FilesystemType;
 import dev.manifestinit.manifest.MountOptions;
 import dev.manifestinit.os.Kernel;
+import dev.manifestinit.os.MountFlag;
 import dev.manifestinit.os.NativeException;
+import java.util.EnumSet;
 
 /** Mounts a filesystem on a mount point, creating the mount point when it is missing. */
 public final class MountFilesystem implements Step {
@@ -42,6 +44,11 @@ public final class MountFilesystem implements Step {
             throw new StepFailure("mount point " + target + " is missing and cannot be created", e);
         }
         String device = source.resolve(context);
+        if (source instanceof MountSource.Partition partition && context.readOnlyRequested(partition.label())) {
+            MountOptions readOnly = options.withFlags(EnumSet.of(MountFlag.RDONLY));
+            kernel.mount(device, target.value(), type.kernelName(), readOnly.flags(), readOnly.data());
+            return Outcome.done(device + " mounted read-only on " + target + ", as the filesystem check requested");
+        }
         kernel.mount(device, target.value(), type.kernelName(), options.flags(), options.data());
         return Outcome.done(device + " mounted on " + target);
     }

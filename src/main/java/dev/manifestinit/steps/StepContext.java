@@ -2,14 +2,19 @@ package dev.manifestinit.steps;
 
 import dev.manifestinit.manifest.PartitionLabel;
 import dev.manifestinit.os.Kernel;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
- * The state the steps of one boot share: the kernel, the external tools, the GPIO lines, the partitions
- * found, the factory reset decision, and the facts that go into the boot record.
+ * The state that the steps of one boot share: the kernel, the external tools, the GPIO lines,
+ * the partitions found, the decisions of earlier steps for later ones, and the facts that go
+ * into the boot record.
  */
 public final class StepContext {
     private final Kernel kernel;
@@ -19,6 +24,8 @@ public final class StepContext {
     private final Map<PartitionLabel, String> partitions = new HashMap<>();
     private final Map<String, Object> facts = new LinkedHashMap<>();
     private ResetDecision resetDecision;
+    private final Set<PartitionLabel> readOnly = new HashSet<>();
+    private final List<FsckResult> fsckResults = new ArrayList<>();
 
     public StepContext(Kernel kernel, PartitionLocator partitionLocator, ToolRunner tools) {
         this(kernel, partitionLocator, tools, GpioLines.NONE);
@@ -84,5 +91,24 @@ public final class StepContext {
             throw new StepFailure("partition " + label + " was not looked up before it was needed; the plan is wrong");
         }
         return device;
+    }
+
+    /** Makes every later mount of the partition {@code label} read-only, whatever its mount options. */
+    void requestReadOnly(PartitionLabel label) {
+        readOnly.add(label);
+    }
+
+    /** Returns whether an earlier step asked for the partition {@code label} to be mounted read-only. */
+    boolean readOnlyRequested(PartitionLabel label) {
+        return readOnly.contains(label);
+    }
+
+    void recordFsckResult(FsckResult result) {
+        fsckResults.add(result);
+    }
+
+    /** Returns the fsck runs of this boot in the order made, for the boot's record. */
+    public List<FsckResult> fsckResults() {
+        return List.copyOf(fsckResults);
     }
 }

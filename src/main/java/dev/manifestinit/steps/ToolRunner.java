@@ -15,7 +15,10 @@ public interface ToolRunner {
     record Result(int exitStatus, int signal, String output) {
     }
 
-    /** Finds {@code program} in the initramfs's sbin and bin directories; null when absent. */
+    /**
+     * Finds {@code program} in the runner's search path, the initramfs's sbin and bin directories;
+     * null when absent.
+     */
     String find(String program);
 
     Result run(List<String> command) throws StepFailure;

@@ -3,7 +3,10 @@ package dev.manifestinit.validation;
 import dev.manifestinit.manifest.AbsolutePath;
 import dev.manifestinit.manifest.ApiFilesystem;
 import dev.manifestinit.manifest.FilesystemType;
+import dev.manifestinit.manifest.FsckAction;
 import dev.manifestinit.manifest.FsckMode;
+import dev.manifestinit.manifest.FsckOutcome;
+import dev.manifestinit.manifest.FsckPolicy;
 import dev.manifestinit.manifest.Manifest;
 import dev.manifestinit.manifest.Mount;
 import dev.manifestinit.manifest.Overlay;
@@ -92,12 +95,37 @@ final class ManifestRules {
                 error("$.disk.partitions[" + i + "]", "label " + label + " is listed twice");
             }
         }
+        checkFormattable();
         Duration timeout = manifest.disk().timeout();
         if (timeout != null && timeout.isZero()) {
             error("$.disk.wait", "wait must be longer than 0; the device and its partitions need time to appear");
         } else if (timeout != null && timeout.compareTo(LONG_WAIT) > 0) {
             warning("$.disk.wait", "wait of " + timeout.toSeconds() + " s is over 10 minutes;"
                     + " a missing disk would hold the boot that long");
+        }
+    }
+
+    /**
+     * Checks that a formattable partition is declared, listed once, and never a root side, which
+     * contains the system.
+     */
+    private void checkFormattable() {
+        List<PartitionLabel> formattable = manifest.disk().formattable();
+        Map<PartitionLabel, Integer> seen = new HashMap<>();
+        for (int i = 0; i < formattable.size(); i++) {
+            PartitionLabel label = formattable.get(i);
+            String path = "$.disk.formattable[" + i + "]";
+            if (label == null) {
+                continue;
+            }
+            checkDeclared(label, path);
+            if (seen.putIfAbsent(label, i) != null) {
+                error(path, "label " + label + " is listed twice");
+            }
+            List<PartitionLabel> rootLabels = manifest.root() == null ? null : manifest.root().labels();
+            if (rootLabels != null && rootLabels.contains(label)) {
+                error(path, "label " + label + " is a root side, which must never be formatted by the init");
+            }
         }
     }
 
@@ -154,10 +182,7 @@ final class ManifestRules {
             if (mount.type() != null && !mount.type().onBlockDevice()) {
                 error(path + ".type", "a partition mount needs a disk filesystem such as ext4, not " + mount.type());
             }
-            if (mount.type() != null && mount.fsck() != FsckMode.SKIP && !CHECKABLE.contains(mount.type())) {
-                error(path + ".fsck", "fsck " + mount.fsck() + " is supported for ext2, ext3 and ext4, not "
-                        + mount.type() + "; use skip");
-            }
+            checkFsck(mount, path);
             AbsolutePath mountpoint = mount.mountpoint();
             if (mountpoint == null) {
                 continue;
@@ -178,6 +203,77 @@ final class ManifestRules {
                             + ", which is mounted later by $.mounts[" + j + "]; list the outer mount first");
                 }
             }
+        }
+    }
+
+    /**
+     * Checks that the fsck mode suits the type and that every outcome the mode can have has an
+     * action that can be carried out on this mount.
+     */
+    private void checkFsck(Mount mount, String path) {
+        FsckPolicy fsck = mount.fsck();
+        String fsckPath = path + ".fsck";
+        if (fsck.mode() == null) {
+            return;
+        }
+        if (mount.type() != null && fsck.mode() != FsckMode.SKIP && !CHECKABLE.contains(mount.type())) {
+            error(fsckPath + ".mode", "fsck " + fsck.mode() + " is supported for ext2, ext3 and ext4, not "
+                    + mount.type() + "; use skip");
+        }
+        for (FsckOutcome outcome : FsckOutcome.values()) {
+            String actionPath = fsckPath + "." + outcome.key();
+            FsckAction action = fsck.action(outcome).orElse(null);
+            boolean possible = fsck.mode().outcomes().contains(outcome);
+            if (possible && action == null && !failedPaths.contains(actionPath)) {
+                error(fsckPath, "fsck mode " + fsck.mode() + " can end with " + outcome.description() + ", so "
+                        + outcome.key() + " is required: continue, readOnly, emergency, reboot or reformat");
+            }
+            if (action == null) {
+                continue;
+            }
+            if (!possible) {
+                error(actionPath, outcome.key() + " has no effect with fsck mode " + fsck.mode()
+                        + ", which runs no check; remove it");
+            } else if (action == FsckAction.REFORMAT) {
+                checkReformat(mount, actionPath);
+            } else if (action == FsckAction.READ_ONLY) {
+                checkReadOnly(mount, actionPath);
+            } else if (action == FsckAction.CONTINUE && outcome == FsckOutcome.FAILED) {
+                warning(actionPath, "continue mounts " + mount.label() + " unchecked when fsck fails (exit status 8,"
+                        + " 16 or 32, or a signal); the failure is still logged as an error");
+            }
+        }
+    }
+
+    private void checkReformat(Mount mount, String actionPath) {
+        if (mount.label() != null && manifest.disk() != null
+                && !manifest.disk().formattable().contains(mount.label())) {
+            error(actionPath, "reformat formats " + mount.label() + ", so $.disk.formattable must list "
+                    + mount.label());
+        }
+    }
+
+    /** readOnly leaves the mount read-only, which fails every directory and overlay that the boot writes there. */
+    private void checkReadOnly(Mount mount, String actionPath) {
+        if (mount.mountpoint() == null) {
+            return;
+        }
+        List<String> writers = new ArrayList<>();
+        for (int i = 0; i < manifest.directories().size(); i++) {
+            AbsolutePath directory = manifest.directories().get(i);
+            if (directory != null && holdingMount(directory) == mount) {
+                writers.add("$.directories[" + i + "] " + directory);
+            }
+        }
+        for (int i = 0; i < manifest.overlays().size(); i++) {
+            Overlay overlay = manifest.overlays().get(i);
+            if (overlay != null && overlay.upper() != null && holdingMount(overlay.upper()) == mount) {
+                writers.add("$.overlays[" + i + "].upper " + overlay.upper());
+            }
+        }
+        if (!writers.isEmpty()) {
+            error(actionPath, "readOnly leaves " + mount.mountpoint() + " read-only, but the boot writes to it: "
+                    + String.join(", ", writers) + "; choose another action");
         }
     }
 

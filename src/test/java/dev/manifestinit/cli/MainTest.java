@@ -79,7 +79,9 @@ class MainTest {
         assertEquals(0, run("--plan", "--manifest", "manifests/rainier.yaml", "--cmdline",
                 "console=ttyS4 root=PARTLABEL=rofs-b"));
         assertTrue(output().contains("MountFilesystem PARTLABEL=rofs-b on /newroot (type ext4, options ro)"), output());
-        assertTrue(output().contains("CheckFilesystem PARTLABEL=rwfs (fsck.ext4 -p <device>)"), output());
+        assertTrue(output().contains(
+                "CheckFilesystem PARTLABEL=rwfs (fsck.ext4 -p <device>; onRebootRequired (2): continue,"), output());
+        assertTrue(output().contains("RepairBackupGpt /dev/mmcblk0"), output());
         assertTrue(output().contains("SwitchRoot to /newroot"), output());
     }
 

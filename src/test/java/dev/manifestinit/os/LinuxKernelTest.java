@@ -218,4 +218,35 @@ class LinuxKernelTest {
                 flags.describe(040000 | 0100000 | OpenFlags.CLOSE_ON_EXEC));
         assertEquals("O_RDONLY|01", flags.describe(1));
     }
+
+    @Test
+    void blockIoctlPerArchitecture() {
+        assertEquals(0x125FL, BlockIoctl.forArchitecture("amd64").rereadPartitionTable());
+        assertEquals(0x125FL, BlockIoctl.forArchitecture("arm").rereadPartitionTable());
+        assertEquals(0x125FL, BlockIoctl.forArchitecture("aarch64").rereadPartitionTable());
+        assertEquals(0x2000125FL, BlockIoctl.forArchitecture("ppc64le").rereadPartitionTable());
+        assertThrows(UnsupportedOperationException.class, () -> BlockIoctl.forArchitecture("mips"));
+    }
+
+    @Test
+    void rereadPartitionTableOfRegularFileNamesEnotty(@TempDir Path directory) throws Exception {
+        Path file = Files.writeString(directory.resolve("image"), "not a disk");
+
+        NativeException e = assertThrows(NativeException.class, () -> kernel.rereadPartitionTable(file.toString()));
+
+        assertEquals("ioctl", e.operation());
+        assertEquals("ENOTTY", e.errnoName());
+        assertEquals("ioctl (\"" + file + "\", BLKRRPART): ENOTTY (Inappropriate ioctl for device)", e.getMessage());
+    }
+
+    @Test
+    void rereadPartitionTableOfMissingDeviceNamesPath(@TempDir Path directory) {
+        String missing = directory.resolve("mmcblk9").toString();
+
+        NativeException e = assertThrows(NativeException.class, () -> kernel.rereadPartitionTable(missing));
+
+        assertEquals("openat", e.operation());
+        assertEquals("ENOENT", e.errnoName());
+        assertTrue(e.getMessage().contains(missing), e.getMessage());
+    }
 }

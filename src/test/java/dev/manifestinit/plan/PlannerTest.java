@@ -12,6 +12,8 @@ import dev.manifestinit.validation.Report;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -74,6 +76,22 @@ class PlannerTest {
         for (int i = 0; i < apiSteps; i++) {
             assertEquals(new Planner().apiFilesystemSteps(manifest).get(i).describe(), plan.steps().get(i).describe());
         }
+    }
+
+    @Test
+    void gptCheckAndReformatShown(@TempDir Path directory) throws Exception {
+        String rainier = Files.readString(Path.of("manifests/rainier.yaml"));
+        Path file = directory.resolve("variant.yaml");
+        Files.writeString(file, rainier.replace("  gpt: repair\n", "  formattable: [rwfs]\n")
+                .replace("      onUncorrected: emergency", "      onUncorrected: reformat"));
+        Report report = new ManifestValidator().validate(file, file.toString());
+        assertFalse(report.hasErrors(), report.findings().toString());
+
+        String plan = new Planner().plan(report.loaded().manifest(), KernelCommandLine.EMPTY).format();
+
+        assertTrue(plan.contains(" 6. CheckBackupGpt /dev/mmcblk0 (disk.gpt is check"), plan);
+        assertFalse(plan.contains("RepairBackupGpt"), plan);
+        assertTrue(plan.contains("onUncorrected (4): reformat with mkfs.ext4 -q -F <device>"), plan);
     }
 
     static Manifest load(String machine) throws IOException {

@@ -129,6 +129,7 @@ final class SandboxBoot {
         attributes.put(Attributes.Name.MANIFEST_VERSION, "1.0");
         attributes.put(Attributes.Name.MAIN_CLASS, MAIN_CLASS);
         attributes.put(Attributes.Name.CLASS_PATH, String.join(" ", libraries));
+        attributes.put(new Attributes.Name("Enable-Native-Access"), "ALL-UNNAMED");
 
         Files.createDirectories(JAR.getParent());
         List<Path> classFiles;

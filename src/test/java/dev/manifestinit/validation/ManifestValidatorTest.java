@@ -39,7 +39,11 @@ class ManifestValidatorTest {
                 mountpoint: /var
                 type: ext4
                 options: [rw]
-                fsck: preen
+                fsck:
+                  mode: preen
+                  onRebootRequired: continue
+                  onUncorrected: emergency
+                  onFailure: emergency
             directories:
               - /var/persist/home
             overlays:
@@ -61,7 +65,29 @@ class ManifestValidatorTest {
                 bad("    mountpoint: /var", "    mountpoint: var", "$.mounts[0].mountpoint", 21,
                         "absolute path"),
                 bad("    mountpoint: /var", "    mountpoint: /var/../etc", "$.mounts[0].mountpoint", 21, ".."),
-                bad("    fsck: preen", "    fsck: always", "$.mounts[0].fsck", 24, "expected one of skip, preen, force"),
+                bad("      mode: preen", "      mode: always", "$.mounts[0].fsck.mode", 25,
+                        "expected one of skip, preen, force"),
+                bad("    fsck:\n      mode: preen", "    fsck: preen\n    xfsck:\n      mode: preen", "$.mounts[0].fsck", 24,
+                        "expected a mapping with the keys mode, onRebootRequired, onUncorrected, onFailure"),
+                bad("      onUncorrected: emergency\n", "", "$.mounts[0].fsck", 25,
+                        "fsck mode preen can end with errors left uncorrected, so onUncorrected is required"),
+                bad("      onFailure: emergency", "      onFailure: restart", "$.mounts[0].fsck.onFailure", 28,
+                        "expected one of continue, readOnly, emergency, reboot, reformat"),
+                bad("      onUncorrected: emergency", "      onUncorrected: reformat", "$.mounts[0].fsck.onUncorrected", 27,
+                        "reformat formats rwfs, so $.disk.formattable must list rwfs"),
+                bad("      onUncorrected: emergency", "      onUncorrected: readOnly", "$.mounts[0].fsck.onUncorrected", 27,
+                        "readOnly leaves /var read-only, but the boot writes to it: $.directories[0] /var/persist/home"),
+                bad("      mode: preen", "      mode: skip", "$.mounts[0].fsck.onRebootRequired", 26,
+                        "onRebootRequired has no effect with fsck mode skip"),
+                bad("    type: ext4\n    options: [rw]", "    type: vfat\n    options: [rw]", "$.mounts[0].fsck.mode", 25,
+                        "fsck preen is supported for ext2, ext3 and ext4, not vfat"),
+                bad("  wait: 5s", "  wait: 5s\n  gpt: fix", "$.disk.gpt", 12, "expected one of check, repair"),
+                bad("  wait: 5s", "  wait: 5s\n  formattable: [data]", "$.disk.formattable[0]", 12,
+                        "label data is not declared in $.disk.partitions"),
+                bad("  wait: 5s", "  wait: 5s\n  formattable: [rofs-b]", "$.disk.formattable[0]", 12,
+                        "label rofs-b is a root side, which must never be formatted by the init"),
+                bad("  wait: 5s", "  wait: 5s\n  formattable: [rwfs, rwfs]", "$.disk.formattable[1]", 12,
+                        "label rwfs is listed twice"),
                 bad("    type: ext4\n    options: [rw]", "    type: etx4\n    options: [rw]", "$.mounts[0].type", 22,
                         "did you mean 'ext4'?"),
                 bad("  - label: rwfs", "  - label: data", "$.mounts[0].label", 20, "not declared in $.disk.partitions"),
@@ -69,15 +95,15 @@ class ManifestValidatorTest {
                 bad("version: 1", "version: 2", "$.version", 1, "version must be 1"),
                 bad("version: 1\n", "", "$.version", 1, "version is required"),
                 bad("init:\n  path: /sbin/init\n", "", "$.init", 1, "init is required"),
-                bad("  path: /sbin/init", "  path:", "$.init.path", 33, "path is required"),
-                bad("    work: /var/persist/etc-work", "    work: /var/persist/etc/work", "$.overlays[0].work", 31,
+                bad("  path: /sbin/init", "  path:", "$.init.path", 37, "path is required"),
+                bad("    work: /var/persist/etc-work", "    work: /var/persist/etc/work", "$.overlays[0].work", 35,
                         "must not lie inside each other"),
-                bad("    work: /var/persist/etc-work", "    work: /var/persist/etc", "$.overlays[0].work", 31,
+                bad("    work: /var/persist/etc-work", "    work: /var/persist/etc", "$.overlays[0].work", 35,
                         "different directories"),
-                bad("    work: /var/persist/etc-work", "    work: /work", "$.overlays[0].work", 31,
+                bad("    work: /var/persist/etc-work", "    work: /work", "$.overlays[0].work", 35,
                         "same filesystem as upper"),
-                bad("    upper: /var/persist/etc", "    upper: /etc/upper", "$.overlays[0].upper", 30, "read-only root"),
-                bad("  - /var/persist/home", "  - /home", "$.directories[0]", 26, "read-only root"),
+                bad("    upper: /var/persist/etc", "    upper: /etc/upper", "$.overlays[0].upper", 34, "read-only root"),
+                bad("  - /var/persist/home", "  - /home", "$.directories[0]", 30, "read-only root"),
                 bad("  partitions: [rofs-a, rofs-b, rwfs]", "  partitions: [rofs-a, rofs-b, rwfs, rwfs]",
                         "$.disk.partitions[3]", 12, "listed twice"),
                 bad("  partitions: [rofs-a, rofs-b, rwfs]", "  partitions: [rofs-a, rofs-b, rwfs, a/b]",
@@ -127,10 +153,31 @@ class ManifestValidatorTest {
     @Test
     void everyErrorReportedAtOnce() {
         String text = BASE.replace("wait: 5s", "wait: five")
-                .replace("    fsck: preen", "    fsck: always")
+                .replace("      mode: preen", "      mode: always")
                 .replace("  default: rofs-a", "  default: rwfs");
         List<String> paths = validate(text).findings().stream().map(Finding::path).toList();
-        assertEquals(List.of("$.disk.wait", "$.root.default", "$.mounts[0].fsck"), paths);
+        assertEquals(List.of("$.disk.wait", "$.root.default", "$.mounts[0].fsck.mode"), paths);
+    }
+
+    @Test
+    void continueOnFsckFailureWarned() {
+        Report report = validate(BASE.replace("      onFailure: emergency", "      onFailure: continue"));
+
+        assertFalse(report.hasErrors(), report.findings().toString());
+        Finding finding = report.findings().get(0);
+        assertEquals(Severity.WARNING, finding.severity());
+        assertEquals("$.mounts[0].fsck.onFailure", finding.path());
+        assertEquals(28, finding.line());
+        assertTrue(finding.message().contains("unchecked when fsck fails"), finding.format());
+    }
+
+    @Test
+    void reformatAllowedForFormattablePartition() {
+        String text = BASE.replace("  wait: 5s", "  wait: 5s\n  formattable: [rwfs]\n  gpt: repair")
+                .replace("      onUncorrected: emergency", "      onUncorrected: reformat")
+                .replace("      onFailure: emergency", "      onFailure: reformat");
+
+        assertEquals(List.of(), validate(text).findings());
     }
 
     @Test
