@@ -23,7 +23,7 @@ class FailurePolicyTest {
             FailureAction.POWER_OFF);
     private static final OnFailure OTHER_SIDE_THEN_REBOOT = new OnFailure(true, FailureAction.REBOOT, null);
 
-    /** A failure that asks for a response of its own, as a fsck policy or switch_root may. */
+    /** A failure that requests a response of its own, as a fsck policy or switch_root may. */
     static final class Requesting extends Exception implements RequestsResponse {
         private final Response response;
 
@@ -56,12 +56,21 @@ class FailurePolicyTest {
                 row("step asks for a reboot", OTHER_SIDE_THEN_SHELL,
                         new StepFailure("fsck", new Requesting(RequestsResponse.Response.REBOOT)), true, Set.of(A),
                         true, FailurePolicy.Kind.REBOOT, null),
+                row("fsck action asks for a reboot", OTHER_SIDE_THEN_SHELL,
+                        new StepFailure("fsck.ext4 exited with 4", dev.manifestinit.steps.FailureAction.REBOOT), true,
+                        Set.of(A), true, FailurePolicy.Kind.REBOOT, null),
+                row("fsck action asks for the policy", OTHER_SIDE_THEN_SHELL,
+                        new StepFailure("fsck.ext4 exited with 4", dev.manifestinit.steps.FailureAction.EMERGENCY), true,
+                        Set.of(A), true, FailurePolicy.Kind.OTHER_SIDE, B),
                 row("step asks for a power-off", SHELL_THEN_REBOOT,
                         new Requesting(RequestsResponse.Response.POWER_OFF), true, Set.of(A), true,
                         FailurePolicy.Kind.POWER_OFF, null),
                 row("step cannot be undone", OTHER_SIDE_THEN_SHELL,
                         new Requesting(RequestsResponse.Response.FINAL_ACTION), true, Set.of(A), true,
                         FailurePolicy.Kind.EMERGENCY_SHELL, null),
+                row("switch_root failed halfway", OTHER_SIDE_THEN_SHELL,
+                        new dev.manifestinit.steps.IrreversibleFailure("moved /dev", new StepFailure("EINVAL")), true,
+                        Set.of(A), false, FailurePolicy.Kind.POWER_OFF, null),
                 row("step asks for the policy", OTHER_SIDE_THEN_REBOOT,
                         new Requesting(RequestsResponse.Response.FAILURE_POLICY), true, Set.of(A), false,
                         FailurePolicy.Kind.OTHER_SIDE, B));

@@ -86,11 +86,12 @@ class GpioChipsTest {
     }
 
     @Test
-    void deviceThatIsNoChipFailsWithTheIoctlNamed() throws Exception {
-        Files.createSymbolicLink(directory.resolve("gpiochip0"), Path.of("/dev/null"));
+    void nonChipDeviceNamesTheIoctl() throws Exception {
+        Path chip = Files.createSymbolicLink(directory.resolve("gpiochip0"), Path.of("/dev/null"));
 
         NativeException error = assertThrows(NativeException.class,
                 () -> new GpioChips(directory).find("factory-reset-toggle"));
+        Files.delete(chip);
 
         assertEquals("ENOTTY", error.errnoName(), error.getMessage());
         assertTrue(error.getMessage().contains("GPIO_GET_CHIPINFO_IOCTL"), error.getMessage());

@@ -109,7 +109,7 @@ class ResetTriggersTest {
     }
 
     @Test
-    void environmentWithoutValidCopyResetsNothingAndWritesNothing() throws Exception {
+    void invalidEnvironmentIsLeftAlone() throws Exception {
         Path image = directory.resolve("blank.img");
         Files.write(image, new byte[2 * SIZE]);
         Path config = config(image);

@@ -114,7 +114,7 @@ class UbootEnvironmentTest {
     }
 
     @Test
-    void badCrcInTheNewerCopyFallsBackToTheOther() throws Exception {
+    void badNewerCopyFallsBack() throws Exception {
         Path image = image();
         EnvironmentConfig config = config(image, true);
         writeAt(image, FIRST, UbootEnvironment.encode(Map.of("copy", "first"), SIZE, 5, 1, config.copies().get(0)));
