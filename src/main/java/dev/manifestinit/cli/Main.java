@@ -15,7 +15,10 @@ import dev.manifestinit.steps.StepContext;
 import dev.manifestinit.validation.Finding;
 import dev.manifestinit.validation.ManifestValidator;
 import dev.manifestinit.validation.Report;
+import dev.manifestinit.validation.RootfsChecks;
+import dev.manifestinit.validation.Severity;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,13 +31,23 @@ public final class Main {
 
     private static final String USAGE_TEXT = """
             Usage:
-              manifest-init --validate FILE...
+              manifest-init --validate [--strict] [--format text|json] [--rootfs DIR] FILE...
+              manifest-init --flatten [--strict] FILE
               manifest-init --plan --manifest FILE [--cmdline STRING]
               manifest-init --manifest FILE [--cmdline STRING]
 
             Options:
-              --validate FILE...  check manifests and print each problem as FILE:LINE:COL;
-                                  exit 0 when all are valid, 1 when any is invalid
+              --validate FILE...  check manifests and print each problem as
+                                  FILE:LINE:COL: error|warning at $.path: message;
+                                  exit 0 when all are valid, 1 when any has an error
+              --strict            with --validate or --flatten, fail on warnings too
+              --format text|json  the --validate output: one line per problem (default),
+                                  or one JSON object with the same problems
+              --rootfs DIR        with --validate, also check the manifests against the
+                                  root filesystem built in DIR: the target init, the
+                                  mount points and the overlay lower directories
+              --flatten FILE      validate FILE and print it with every base manifest it
+                                  extends merged in, as one file for the initramfs
               --plan              print the numbered boot steps with every value resolved;
                                   changes nothing on the system
               --manifest FILE     the manifest to plan or, without --plan, to boot from as PID 1
@@ -80,7 +93,8 @@ public final class Main {
                     out.println("manifest-init " + version());
                     yield OK;
                 }
-                case VALIDATE -> validate(options.files());
+                case VALIDATE -> validate(options);
+                case FLATTEN -> flatten(options);
                 case PLAN -> plan(options.manifest(), options.commandLine());
                 case BOOT -> boot(options);
             };
@@ -96,25 +110,77 @@ public final class Main {
         }
     }
 
-    private int validate(List<String> files) {
+    private int validate(Options options) {
+        Path rootfs = null;
+        if (options.rootfs() != null) {
+            rootfs = Path.of(options.rootfs());
+            if (!Files.isDirectory(rootfs)) {
+                err.println("manifest-init: --rootfs " + options.rootfs() + " is not a directory");
+                return USAGE;
+            }
+        }
+        boolean json = options.format() == Format.JSON;
+        JsonReport jsonReport = new JsonReport();
         ManifestValidator validator = new ManifestValidator();
         boolean invalid = false;
         boolean unreadable = false;
-        for (String file : files) {
+        for (String file : options.files()) {
             Report report;
             try {
                 report = validator.validate(Path.of(file), file);
             } catch (ManifestLoader.UnreadableManifestException e) {
                 err.println("manifest-init: " + e.getMessage());
+                jsonReport.addUnreadable(file, e.getMessage());
                 unreadable = true;
                 continue;
             }
-            for (Finding finding : report.findings()) {
-                out.println(finding.format());
+            if (rootfs != null) {
+                report = report.with(RootfsChecks.check(report.loaded(), rootfs));
             }
-            invalid |= report.hasErrors();
+            for (Finding finding : report.findings()) {
+                if (json) {
+                    jsonReport.addFinding(finding);
+                } else {
+                    out.println(finding.format());
+                }
+            }
+            boolean fails = report.fails(options.strict());
+            jsonReport.addFile(file, fails, count(report, Severity.ERROR), count(report, Severity.WARNING),
+                    report.loaded().sources());
+            invalid |= fails;
+        }
+        if (json) {
+            out.print(jsonReport.format(!invalid && !unreadable, options.strict()));
         }
         return unreadable ? USAGE : invalid ? INVALID : OK;
+    }
+
+    private static long count(Report report, Severity severity) {
+        return report.findings().stream().filter(finding -> finding.severity() == severity).count();
+    }
+
+    private int flatten(Options options) {
+        String file = options.files().get(0);
+        Report report;
+        try {
+            report = new ManifestValidator().validate(Path.of(file), file);
+        } catch (ManifestLoader.UnreadableManifestException e) {
+            err.println("manifest-init: " + e.getMessage());
+            return USAGE;
+        }
+        for (Finding finding : report.findings()) {
+            err.println(finding.format());
+        }
+        if (report.fails(options.strict())) {
+            err.println("manifest-init: " + file + " is invalid; nothing was written");
+            return INVALID;
+        }
+        out.println("# " + file + (report.loaded().sources().size() > 1
+                ? " with " + String.join(", ", report.loaded().sources().subList(1, report.loaded().sources().size()))
+                : "") + ", flattened by manifest-init --flatten.");
+        out.println("# Edit those files, not this one.");
+        out.print(ManifestLoader.write(report.loaded().document()));
+        return OK;
     }
 
     private int plan(String manifestFile, String commandLine) {
@@ -155,16 +221,28 @@ public final class Main {
         return version == null ? "(development build)" : version;
     }
 
+    /** The output of --validate. */
+    enum Format { TEXT, JSON }
+
     /** The parsed command line. */
-    record Options(Command command, List<String> files, String manifest, String commandLine, boolean debug) {
-        enum Command { HELP, VERSION, VALIDATE, PLAN, BOOT }
+    record Options(Command command, List<String> files, String manifest, String commandLine, boolean debug,
+            boolean strict, Format format, String rootfs) {
+        enum Command { HELP, VERSION, VALIDATE, FLATTEN, PLAN, BOOT }
+
+        Options(Command command, List<String> files, String manifest, String commandLine, boolean debug) {
+            this(command, files, manifest, commandLine, debug, false, Format.TEXT, null);
+        }
 
         static Options parse(String[] args) {
             boolean validate = false;
+            boolean flatten = false;
             boolean plan = false;
             boolean help = false;
             boolean version = false;
             boolean debug = false;
+            boolean strict = false;
+            Format format = null;
+            String rootfs = null;
             String manifest = null;
             String commandLine = null;
             List<String> files = new ArrayList<>();
@@ -172,19 +250,23 @@ public final class Main {
                 String arg = args[i];
                 switch (arg) {
                     case "--validate" -> validate = true;
+                    case "--flatten" -> flatten = true;
                     case "--plan" -> plan = true;
                     case "--help", "-h" -> help = true;
                     case "--version" -> version = true;
                     case "--debug" -> debug = true;
+                    case "--strict" -> strict = true;
+                    case "--format" -> format = format(value(args, ++i, arg));
+                    case "--rootfs" -> rootfs = value(args, ++i, arg);
                     case "--manifest" -> manifest = value(args, ++i, arg);
                     case "--cmdline" -> commandLine = value(args, ++i, arg);
                     default -> {
                         if (arg.startsWith("-") && !arg.equals("-")) {
                             throw new IllegalArgumentException("unknown option " + arg);
                         }
-                        if (!validate) {
+                        if (!validate && !flatten) {
                             throw new IllegalArgumentException("unexpected argument " + arg
-                                    + "; only --validate takes files");
+                                    + "; only --validate and --flatten take files");
                         }
                         files.add(arg);
                     }
@@ -196,20 +278,45 @@ public final class Main {
             if (version) {
                 return new Options(Command.VERSION, files, manifest, commandLine, debug);
             }
+            if (validate && flatten) {
+                throw new IllegalArgumentException("--validate and --flatten cannot be combined");
+            }
+            if ((validate || flatten) && (plan || manifest != null || commandLine != null)) {
+                throw new IllegalArgumentException((validate ? "--validate" : "--flatten")
+                        + " cannot be combined with --plan, --manifest or --cmdline");
+            }
+            if (!validate && (format != null || rootfs != null)) {
+                throw new IllegalArgumentException((format != null ? "--format" : "--rootfs") + " needs --validate");
+            }
+            if (!validate && !flatten && strict) {
+                throw new IllegalArgumentException("--strict needs --validate or --flatten");
+            }
             if (validate) {
-                if (plan || manifest != null || commandLine != null) {
-                    throw new IllegalArgumentException("--validate cannot be combined with --plan, --manifest or --cmdline");
-                }
                 if (files.isEmpty()) {
                     throw new IllegalArgumentException("--validate needs at least one manifest file");
                 }
-                return new Options(Command.VALIDATE, files, null, null, debug);
+                return new Options(Command.VALIDATE, files, null, null, debug, strict,
+                        format == null ? Format.TEXT : format, rootfs);
+            }
+            if (flatten) {
+                if (files.size() != 1) {
+                    throw new IllegalArgumentException("--flatten takes exactly one manifest file");
+                }
+                return new Options(Command.FLATTEN, files, null, null, debug, strict, Format.TEXT, null);
             }
             if (manifest == null) {
                 throw new IllegalArgumentException(plan ? "--plan needs --manifest FILE"
                         : "nothing to do; give --validate FILE..., --plan --manifest FILE or --manifest FILE");
             }
             return new Options(plan ? Command.PLAN : Command.BOOT, files, manifest, commandLine, debug);
+        }
+
+        private static Format format(String text) {
+            return switch (text) {
+                case "text" -> Format.TEXT;
+                case "json" -> Format.JSON;
+                default -> throw new IllegalArgumentException("--format must be text or json, not " + text);
+            };
         }
 
         private static String value(String[] args, int index, String option) {

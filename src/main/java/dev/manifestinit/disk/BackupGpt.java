@@ -27,6 +27,11 @@ import java.util.Optional;
  * to the sector before the backup array, as {@code sgdisk -e} (gdisk 1.0.9) does. No partition
  * entry changes. See {@link #repair(Inspection, SectorWriter)} for why the table stays valid if
  * the power fails between any two writes.
+ *
+ * <p>Unlike sgdisk -e, the repair leaves the protective MBR's size field as it is. Linux
+ * (is_pmbr_valid in block/partitions/efi.c) logs only a debug message when that field does not
+ * cover the whole device, to allow images written to larger disks, but it ignores the whole GPT
+ * when LBA 0 contains no valid protective MBR. Writing LBA 0 would risk that for a cosmetic field.
  */
 public final class BackupGpt {
     /** LBA of the primary header, and the alternate LBA that a backup header names. */

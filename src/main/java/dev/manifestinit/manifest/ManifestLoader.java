@@ -4,6 +4,7 @@ import dev.manifestinit.validation.Finding;
 import dev.manifestinit.validation.Severity;
 import java.io.IOException;
 import java.io.StringReader;
+import java.io.StringWriter;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
@@ -12,6 +13,7 @@ import java.nio.file.Path;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
@@ -40,11 +42,43 @@ public final class ManifestLoader {
     }
 
     /**
-     * Loads {@code file}, naming it {@code displayName} in findings. The manifest in the result is
-     * null when the YAML could not be parsed into a mapping.
+     * Loads {@code file}, naming it {@code displayName} in findings, with every base manifest it
+     * extends. The manifest in the result is null when the YAML of the file or of a base could not
+     * be parsed into a mapping.
      */
     public LoadedManifest load(Path file, String displayName) throws UnreadableManifestException {
-        byte[] bytes;
+        return parse(read(file, displayName), displayName, file);
+    }
+
+    /**
+     * Parses manifest text already in memory; {@code displayName} names it in findings, and a base
+     * it extends is looked up relative to {@code displayName}.
+     */
+    public LoadedManifest parse(byte[] bytes, String displayName) {
+        return parse(bytes, displayName, Path.of(displayName));
+    }
+
+    private LoadedManifest parse(byte[] bytes, String displayName, Path location) {
+        SourceMap positions = new SourceMap(displayName);
+        List<Finding> findings = new ArrayList<>();
+        MappingNode document = compose(bytes, displayName, findings);
+        if (document == null) {
+            return new LoadedManifest(displayName, null, positions, findings);
+        }
+        BaseManifests bases = new BaseManifests(findings);
+        bases.recordOrigin(document, displayName);
+        MappingNode merged = bases.resolve(document, displayName, location);
+        if (merged == null) {
+            return new LoadedManifest(displayName, null, positions, findings);
+        }
+        NodeBinder binder = new NodeBinder(displayName, positions, findings, bases.origins());
+        Manifest manifest = (Manifest) binder.bind(merged, Manifest.class, "$");
+        return new LoadedManifest(displayName, manifest, positions, findings, binder.failedPaths(), merged,
+                bases.sources());
+    }
+
+    /** Reads a manifest file whole, refusing directories and files over {@link #MAX_BYTES}. */
+    static byte[] read(Path file, String displayName) throws UnreadableManifestException {
         try {
             if (Files.isDirectory(file)) {
                 throw new UnreadableManifestException(displayName + ": is a directory, not a manifest file", null);
@@ -53,19 +87,20 @@ public final class ManifestLoader {
                 throw new UnreadableManifestException(displayName + ": " + Files.size(file)
                         + " bytes is over the manifest size limit of " + MAX_BYTES + " bytes", null);
             }
-            bytes = Files.readAllBytes(file);
+            return Files.readAllBytes(file);
         } catch (UnreadableManifestException e) {
             throw e;
         } catch (IOException e) {
             throw new UnreadableManifestException(displayName + ": cannot read: " + describe(e), e);
         }
-        return parse(bytes, displayName);
     }
 
-    /** Parses manifest text already in memory; {@code displayName} names it in findings. */
-    public LoadedManifest parse(byte[] bytes, String displayName) {
-        SourceMap positions = new SourceMap(displayName);
-        List<Finding> findings = new ArrayList<>();
+    /**
+     * Decodes and composes one manifest file into its top-level mapping node, or returns null
+     * after adding a finding: invalid UTF-8, a BOM, an empty file, tab indentation, a syntax error,
+     * other than one document, or a document that is not a mapping.
+     */
+    static MappingNode compose(byte[] bytes, String displayName, List<Finding> findings) {
         String text;
         try {
             text = StandardCharsets.UTF_8.newDecoder()
@@ -75,20 +110,20 @@ public final class ManifestLoader {
                     .toString();
         } catch (CharacterCodingException e) {
             findings.add(new Finding(Severity.ERROR, displayName, 1, 1, "$", "the file is not valid UTF-8"));
-            return new LoadedManifest(displayName, null, positions, findings);
+            return null;
         }
         if (text.startsWith("\uFEFF")) {
             findings.add(new Finding(Severity.ERROR, displayName, 1, 1, "$",
                     "the file starts with a byte order mark (BOM); save it as UTF-8 without a BOM"));
-            return new LoadedManifest(displayName, null, positions, findings);
+            return null;
         }
         if (text.isBlank()) {
             findings.add(new Finding(Severity.ERROR, displayName, 1, 1, "$",
                     "the manifest is empty; it must be a mapping with version, disk, root and init"));
-            return new LoadedManifest(displayName, null, positions, findings);
+            return null;
         }
         if (reportTabIndentation(text, displayName, findings)) {
-            return new LoadedManifest(displayName, null, positions, findings);
+            return null;
         }
 
         Node root;
@@ -101,26 +136,42 @@ public final class ManifestLoader {
                 Mark mark = documents.size() > 1 ? documents.get(1).getStartMark() : null;
                 findings.add(at(displayName, mark, "$", "the file holds " + documents.size()
                         + " YAML documents; a manifest is exactly one"));
-                return new LoadedManifest(displayName, null, positions, findings);
+                return null;
             }
             root = documents.get(0);
         } catch (MarkedYAMLException e) {
             findings.add(at(displayName, e.getProblemMark(), "$", "YAML syntax error: " + syntaxProblem(e)));
-            return new LoadedManifest(displayName, null, positions, findings);
+            return null;
         } catch (YAMLException e) {
             findings.add(new Finding(Severity.ERROR, displayName, 1, 1, "$", "YAML error: " + e.getMessage()));
-            return new LoadedManifest(displayName, null, positions, findings);
+            return null;
         }
 
-        if (!(root instanceof MappingNode)) {
+        if (!(root instanceof MappingNode mapping)) {
             findings.add(at(displayName, root.getStartMark(), "$",
                     "the manifest must be a mapping of keys such as version and disk, not a "
                             + NodeBinder.describeNode(root)));
-            return new LoadedManifest(displayName, null, positions, findings);
+            return null;
         }
-        NodeBinder binder = new NodeBinder(displayName, positions, findings);
-        Manifest manifest = (Manifest) binder.bind(root, Manifest.class, "$");
-        return new LoadedManifest(displayName, manifest, positions, findings, binder.failedPaths());
+        return mapping;
+    }
+
+    /**
+     * Writes a loaded manifest's document, with its bases merged in, as one YAML document that
+     * needs no other file. Aliases are written out in full; comments are not kept.
+     */
+    public static String write(MappingNode document) {
+        DumperOptions options = new DumperOptions();
+        options.setIndent(2);
+        options.setIndicatorIndent(2);
+        options.setIndentWithIndicator(true);
+        options.setWidth(200);
+        options.setSplitLines(false);
+        options.setAllowUnicode(true);
+        options.setDereferenceAliases(true);
+        StringWriter text = new StringWriter();
+        new Yaml(options).serialize(document, text);
+        return text.toString();
     }
 
     private static Yaml yaml() {
@@ -165,7 +216,7 @@ public final class ManifestLoader {
         return problem;
     }
 
-    private static Finding at(String file, Mark mark, String path, String message) {
+    static Finding at(String file, Mark mark, String path, String message) {
         int line = mark == null ? 1 : mark.getLine() + 1;
         int column = mark == null ? 1 : mark.getColumn() + 1;
         return new Finding(Severity.ERROR, file, line, column, path, message);

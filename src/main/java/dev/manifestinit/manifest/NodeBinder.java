@@ -38,27 +38,37 @@ final class NodeBinder {
     private final String file;
     private final SourceMap positions;
     private final List<Finding> findings;
+    private final Map<Node, String> origins;
     private final Set<String> failedPaths = new HashSet<>();
 
-    NodeBinder(String file, SourceMap positions, List<Finding> findings) {
+    /**
+     * @param file the manifest as the user named it
+     * @param origins the file each node was written in, for nodes from base manifests; a node
+     *     missing here belongs to {@code file}
+     */
+    NodeBinder(String file, SourceMap positions, List<Finding> findings, Map<Node, String> origins) {
         this.file = file;
         this.positions = positions;
         this.findings = findings;
+        this.origins = origins;
+    }
+
+    /** The file that {@code node} was written in. */
+    private String fileOf(Node node) {
+        return origins.getOrDefault(node, file);
     }
 
     Set<String> failedPaths() {
         return failedPaths;
     }
 
-    /** The manifest key of a record component: its name, or its {@link YamlKey}. */
     static String keyOf(RecordComponent component) {
-        YamlKey key = component.getAnnotation(YamlKey.class);
-        return key != null ? key.value() : component.getName();
+        return ManifestKeys.keyOf(component);
     }
 
     /** Converts {@code node} to {@code type}, or returns null after recording a finding. */
     Object bind(Node node, Type type, String path) {
-        positions.put(path, node.getStartMark().getLine(), node.getStartMark().getColumn());
+        positions.put(path, fileOf(node), node.getStartMark().getLine(), node.getStartMark().getColumn());
         if (isNull(node)) {
             return null;
         }
@@ -66,8 +76,7 @@ final class NodeBinder {
             return bindList(node, parameterized.getActualTypeArguments()[0], path);
         }
         Class<?> target = (Class<?>) type;
-        if (target.isRecord() && target != AbsolutePath.class && target != PartitionLabel.class
-                && target != MountOptions.class) {
+        if (ManifestKeys.isMapping(target)) {
             return bindRecord(node, target, path);
         }
         if (target == MountOptions.class) {
@@ -102,7 +111,8 @@ final class NodeBinder {
             String keyPath = path + "." + key;
             Node earlier = seen.putIfAbsent(key, keyNode);
             if (earlier != null) {
-                fail(keyNode, keyPath, "duplicate key '" + key + "'; it is first set at line "
+                String where = fileOf(earlier).equals(fileOf(keyNode)) ? "line " : fileOf(earlier) + " line ";
+                fail(keyNode, keyPath, "duplicate key '" + key + "'; it is first set at " + where
                         + (earlier.getStartMark().getLine() + 1));
                 continue;
             }
@@ -155,7 +165,7 @@ final class NodeBinder {
         for (int i = 0; i < sequence.getValue().size(); i++) {
             Node item = sequence.getValue().get(i);
             String itemPath = path + "[" + i + "]";
-            positions.put(itemPath, item.getStartMark().getLine(), item.getStartMark().getColumn());
+            positions.put(itemPath, fileOf(item), item.getStartMark().getLine(), item.getStartMark().getColumn());
             if (!(item instanceof ScalarNode scalar) || isNull(item)) {
                 return fail(item, itemPath, "expected a mount option such as nodev, got a " + describeNode(item));
             }
@@ -172,6 +182,10 @@ final class NodeBinder {
         String text = scalar.getValue();
         Tag tag = scalar.getTag();
         if (target == String.class) {
+            if (!Tag.STR.equals(tag)) {
+                return fail(scalar, path, "expected a string, got " + describeValue(tag) + " '" + text
+                        + "'; quote it, such as \"" + text + "\", to mean the text");
+            }
             return text;
         }
         if (target == Integer.class) {
@@ -239,7 +253,7 @@ final class NodeBinder {
 
     private Object fail(Node node, String path, String message) {
         failedPaths.add(path);
-        findings.add(new Finding(Severity.ERROR, file, node.getStartMark().getLine() + 1,
+        findings.add(new Finding(Severity.ERROR, fileOf(node), node.getStartMark().getLine() + 1,
                 node.getStartMark().getColumn() + 1, path, message));
         return null;
     }
@@ -265,6 +279,20 @@ final class NodeBinder {
             return "true or false";
         }
         return "a single value";
+    }
+
+    /** Names the type YAML gave a plain scalar: {@code 5} is a number, {@code yes} a boolean. */
+    private static String describeValue(Tag tag) {
+        if (Tag.INT.equals(tag) || Tag.FLOAT.equals(tag)) {
+            return "the number";
+        }
+        if (Tag.BOOL.equals(tag)) {
+            return "the boolean";
+        }
+        if (Tag.TIMESTAMP.equals(tag)) {
+            return "the date";
+        }
+        return "a value of type " + tag.getValue();
     }
 
     static String describeNode(Node node) {

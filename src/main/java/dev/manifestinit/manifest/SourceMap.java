@@ -3,7 +3,10 @@ package dev.manifestinit.manifest;
 import java.util.HashMap;
 import java.util.Map;
 
-/** Where each manifest path was written, so findings about values can name a line and column. */
+/**
+ * Where each manifest path was written, so findings about values can name a file, line and column.
+ * The file is the manifest itself or the base manifest that set the value.
+ */
 public final class SourceMap {
     /**
      * A 1-based position in a file.
@@ -24,8 +27,9 @@ public final class SourceMap {
         return file;
     }
 
-    void put(String path, int zeroBasedLine, int zeroBasedColumn) {
-        positions.put(path, new Position(file, zeroBasedLine + 1, zeroBasedColumn + 1));
+    /** Records that {@code path} was written in {@code writtenIn}, which is a base file or this one. */
+    void put(String path, String writtenIn, int zeroBasedLine, int zeroBasedColumn) {
+        positions.put(path, new Position(writtenIn, zeroBasedLine + 1, zeroBasedColumn + 1));
     }
 
     /**

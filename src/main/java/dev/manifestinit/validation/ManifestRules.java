@@ -30,7 +30,12 @@ final class ManifestRules {
             EnumSet.of(FilesystemType.DEVTMPFS, FilesystemType.SYSFS, FilesystemType.PROC, FilesystemType.TMPFS);
     private static final Set<FilesystemType> CHECKABLE =
             EnumSet.of(FilesystemType.EXT2, FilesystemType.EXT3, FilesystemType.EXT4);
+    /** Waits from here on are legal but hold a boot without its disk for a long time. */
     private static final Duration LONG_WAIT = Duration.ofMinutes(10);
+    /** No disk takes this long to appear; a longer wait is a mistaken unit, such as 5h for 5s. */
+    private static final Duration MAX_WAIT = Duration.ofHours(1);
+    /** Shorter waits are likely a mistaken unit, such as 5ms for 5s. */
+    private static final Duration SHORT_WAIT = Duration.ofMillis(100);
 
     private final Manifest manifest;
     private final SourceMap positions;
@@ -97,11 +102,20 @@ final class ManifestRules {
         }
         checkFormattable();
         Duration timeout = manifest.disk().timeout();
-        if (timeout != null && timeout.isZero()) {
+        if (timeout == null) {
+            return;
+        }
+        if (timeout.isZero()) {
             error("$.disk.wait", "wait must be longer than 0; the device and its partitions need time to appear");
-        } else if (timeout != null && timeout.compareTo(LONG_WAIT) > 0) {
-            warning("$.disk.wait", "wait of " + timeout.toSeconds() + " s is over 10 minutes;"
+        } else if (timeout.compareTo(MAX_WAIT) > 0) {
+            error("$.disk.wait", "wait of " + timeout.toMinutes() + " min is over the limit of 1 h;"
                     + " a missing disk would hold the boot that long");
+        } else if (timeout.compareTo(LONG_WAIT) >= 0) {
+            warning("$.disk.wait", "wait of " + timeout.toSeconds() + " s is 10 minutes or more;"
+                    + " a missing disk would hold the boot that long");
+        } else if (timeout.compareTo(SHORT_WAIT) < 0) {
+            warning("$.disk.wait", "wait of " + timeout.toMillis() + " ms is under 100 ms;"
+                    + " a disk that appears a little late would fail the boot");
         }
     }
 
@@ -118,7 +132,6 @@ final class ManifestRules {
             if (label == null) {
                 continue;
             }
-            checkDeclared(label, path);
             if (seen.putIfAbsent(label, i) != null) {
                 error(path, "label " + label + " is listed twice");
             }
@@ -135,9 +148,6 @@ final class ManifestRules {
         }
         List<PartitionLabel> labels = manifest.root().labels();
         if (labels != null) {
-            for (int i = 0; i < labels.size(); i++) {
-                checkDeclared(labels.get(i), "$.root.labels[" + i + "]");
-            }
             PartitionLabel fallback = manifest.root().defaultLabel();
             if (fallback != null && !labels.contains(fallback)) {
                 error("$.root.default", "default " + fallback + " is not one of the root labels " + labels);
@@ -174,7 +184,6 @@ final class ManifestRules {
             if (mount == null) {
                 continue;
             }
-            checkDeclared(mount.label(), path + ".label");
             if (mount.label() != null && manifest.root() != null && manifest.root().labels() != null
                     && manifest.root().labels().contains(mount.label())) {
                 error(path + ".label", "label " + mount.label() + " is a root side and cannot also be mounted");
@@ -319,12 +328,17 @@ final class ManifestRules {
                 error(path + ".work", "work " + overlay.work() + " and upper " + overlay.upper()
                         + " must not lie inside each other; overlayfs rejects that");
             }
+            // overlayfs rejects layers that overlap on one filesystem. Across a mount, such as an
+            // upper on /var under a lower of /, the paths nest but the layers do not overlap.
             if (overlay.lower() != null) {
-                if (overlay.upper().isWithin(overlay.lower())) {
-                    error(path + ".upper", "upper " + overlay.upper() + " must not lie inside lower " + overlay.lower());
+                Mount lowerMount = holdingMount(overlay.lower());
+                if (overlay.upper().isWithin(overlay.lower()) && upperMount == lowerMount) {
+                    error(path + ".upper", "upper " + overlay.upper() + " must not lie inside lower " + overlay.lower()
+                            + " on the same filesystem");
                 }
-                if (overlay.work().isWithin(overlay.lower())) {
-                    error(path + ".work", "work " + overlay.work() + " must not lie inside lower " + overlay.lower());
+                if (overlay.work().isWithin(overlay.lower()) && workMount == lowerMount) {
+                    error(path + ".work", "work " + overlay.work() + " must not lie inside lower " + overlay.lower()
+                            + " on the same filesystem");
                 }
             }
         }
@@ -333,15 +347,6 @@ final class ManifestRules {
     private void checkInit() {
         if (manifest.init() != null && manifest.init().path() != null && manifest.init().path().isRoot()) {
             error("$.init.path", "init must be a program such as /sbin/init, not /");
-        }
-    }
-
-    private void checkDeclared(PartitionLabel label, String path) {
-        if (label == null || manifest.disk() == null || manifest.disk().partitions() == null) {
-            return;
-        }
-        if (!manifest.disk().partitions().contains(label)) {
-            error(path, "label " + label + " is not declared in $.disk.partitions " + manifest.disk().partitions());
         }
     }
 

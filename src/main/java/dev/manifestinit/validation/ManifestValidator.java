@@ -9,7 +9,6 @@ import jakarta.validation.ElementKind;
 import jakarta.validation.Path.Node;
 import jakarta.validation.Validation;
 import jakarta.validation.Validator;
-import jakarta.validation.ValidatorFactory;
 import java.lang.reflect.RecordComponent;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -35,7 +34,6 @@ public final class ManifestValidator {
     private static final Logger HIBERNATE_LOGGER = quietHibernateLogger();
 
     private final ManifestLoader loader = new ManifestLoader();
-    private Validator beanValidator;
 
     /** Loads and validates one file; throws when the file cannot be read at all. */
     public Report validate(Path file, String displayName) throws ManifestLoader.UnreadableManifestException {
@@ -48,6 +46,10 @@ public final class ManifestValidator {
         if (manifest != null) {
             findings.addAll(checkConstraints(loaded));
             findings.addAll(new ManifestRules(manifest, loaded.positions(), loaded.failedPaths()).check());
+            RuleFindings ruleFindings = new RuleFindings(loaded.positions(), loaded.failedPaths());
+            new LabelRules(manifest, ruleFindings).check();
+            new PlacementRules(manifest, ruleFindings).check();
+            findings.addAll(ruleFindings.findings());
         }
         Collections.sort(findings);
         return new Report(loaded, findings);
@@ -61,24 +63,28 @@ public final class ManifestValidator {
                 continue;
             }
             SourceMap.Position position = loaded.positions().find(path);
-            findings.add(new Finding(Severity.ERROR, loaded.file(), position.line(), position.column(), path,
+            findings.add(new Finding(Severity.ERROR, position.file(), position.line(), position.column(), path,
                     violation.getMessage()));
         }
         return findings;
     }
 
-    /** Hibernate Validator's bootstrap is slow, so it happens once and only when validation runs. */
-    private Validator beanValidator() {
-        if (beanValidator == null) {
-            ValidatorFactory factory = Validation.byProvider(HibernateValidator.class)
-                    .configure()
-                    // Messages are plain text: the expression language interpolator would need
-                    // Jakarta EL on the boot path for nothing.
-                    .messageInterpolator(new ParameterMessageInterpolator())
-                    .buildValidatorFactory();
-            beanValidator = factory.getValidator();
-        }
-        return beanValidator;
+    /**
+     * Hibernate Validator's bootstrap is slow, so it happens once per process and only when
+     * validation runs. A Validator is thread-safe, so one serves every ManifestValidator.
+     */
+    private static Validator beanValidator() {
+        return BeanValidatorHolder.VALIDATOR;
+    }
+
+    private static final class BeanValidatorHolder {
+        static final Validator VALIDATOR = Validation.byProvider(HibernateValidator.class)
+                .configure()
+                // Messages are plain text: the expression language interpolator would need
+                // Jakarta EL on the boot path for nothing.
+                .messageInterpolator(new ParameterMessageInterpolator())
+                .buildValidatorFactory()
+                .getValidator();
     }
 
     private static Logger quietHibernateLogger() {

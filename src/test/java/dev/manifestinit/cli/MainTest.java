@@ -52,9 +52,13 @@ class MainTest {
     @Test
     void invalidAndValidTogetherExitOne() throws IOException {
         Path file = directory.resolve("bad.yaml");
-        Files.writeString(file, Files.readString(Path.of("manifests/rainier.yaml")).replace("wait: 5s", "wait: five"));
+        Files.createDirectories(directory.resolve("common"));
+        Files.copy(Path.of("manifests/common/emmc-bmc.yaml"), directory.resolve("common/emmc-bmc.yaml"));
+        Files.writeString(file, Files.readString(Path.of("manifests/rainier.yaml"))
+                .replace("default: rofs-a", "default: hostfw"));
         assertEquals(1, run("--validate", "manifests/rainier.yaml", file.toString()));
-        assertTrue(output().contains(file + ":26:9: error at $.disk.wait: expected a duration"), output());
+        assertTrue(output().contains(file + ":19:12: error at $.root.default: default hostfw is not one of the root labels"),
+                output());
     }
 
     @Test

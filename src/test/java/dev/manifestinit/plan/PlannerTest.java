@@ -81,6 +81,9 @@ class PlannerTest {
     @Test
     void gptCheckAndReformatShown(@TempDir Path directory) throws Exception {
         String rainier = Files.readString(Path.of("manifests/rainier.yaml"));
+        // The copy extends the same base, so the base goes beside it.
+        Files.createDirectories(directory.resolve("common"));
+        Files.copy(Path.of("manifests/common/emmc-bmc.yaml"), directory.resolve("common/emmc-bmc.yaml"));
         Path file = directory.resolve("variant.yaml");
         Files.writeString(file, rainier.replace("  gpt: repair\n", "  formattable: [rwfs]\n")
                 .replace("      onUncorrected: emergency", "      onUncorrected: reformat"));

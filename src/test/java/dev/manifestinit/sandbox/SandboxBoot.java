@@ -7,6 +7,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -89,7 +90,10 @@ final class SandboxBoot {
         return new BootResult(name, process.exitValue(), output);
     }
 
-    /** Writes a copy of manifests/rainier.yaml with {@code from} replaced by {@code to}. */
+    /**
+     * Writes a copy of manifests/rainier.yaml with {@code from} replaced by {@code to}, next to a
+     * copy of the base manifests it may extend.
+     */
     static Path editedManifest(String name, String from, String to) throws IOException {
         String original = Files.readString(PROJECT.resolve("manifests/rainier.yaml"));
         if (!original.contains(from)) {
@@ -98,6 +102,13 @@ final class SandboxBoot {
         Path manifest = PROJECT.resolve("target/sandbox/manifests/" + name + ".yaml");
         Files.createDirectories(manifest.getParent());
         Files.writeString(manifest, original.replace(from, to));
+        Path bases = manifest.resolveSibling("common");
+        Files.createDirectories(bases);
+        try (Stream<Path> files = Files.list(PROJECT.resolve("manifests/common"))) {
+            for (Path base : files.toList()) {
+                Files.copy(base, bases.resolve(base.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
         return manifest;
     }
 

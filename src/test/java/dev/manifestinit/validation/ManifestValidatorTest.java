@@ -120,29 +120,146 @@ class ManifestValidatorTest {
                 bad("    options: [rw]", "    options: [rw, ro]", "$.mounts[0].options", 23, "both set and clear"),
                 bad("  - type: proc", "  - type: ext4", "$.apiFilesystems[0].type", 4, "devtmpfs, sysfs, proc or tmpfs"),
                 bad("disk:\n  device", "disk: /dev/mmcblk0\nxdisk:\n  device", "$.disk", 9, "expected a mapping"),
-                bad("machine: test-bmc", "machine: [a, b]", "$.machine", 2, "expected a single value"));
+                bad("machine: test-bmc", "machine: [a, b]", "$.machine", 2, "expected a single value"),
+
+                // Labels
+                bad("  partitions: [rofs-a, rofs-b, rwfs]", "  partitions: [rofs-a, rofs-b, rwfs, \"\"]",
+                        "$.disk.partitions[3]", 12, "must not be empty"),
+                bad("  partitions: [rofs-a, rofs-b, rwfs]", "  partitions: [rofs-a, rofs-b, rwfs, \"a\\0b\"]",
+                        "$.disk.partitions[3]", 12, "NUL"),
+                bad("  partitions: [rofs-a, rofs-b, rwfs]", "  partitions: []", "$.disk.partitions", 12,
+                        "partitions must list the GPT labels"),
+                warning("  partitions: [rofs-a, rofs-b, rwfs]", "  partitions: [rofs-a, rofs-b, rwfs, données]",
+                        "$.disk.partitions[3]", 12, "outside printable ASCII"),
+                warning("  partitions: [rofs-a, rofs-b, rwfs]", "  partitions: [rofs-a, rofs-b, rwfs, \"tab\\there\"]",
+                        "$.disk.partitions[3]", 12, "low byte of each UTF-16 code unit"),
+                bad("  labels: [rofs-a, rofs-b]", "  labels: [rofs-a, rofs-c]", "$.root.labels[1]", 14,
+                        "label rofs-c is not declared in $.disk.partitions"),
+                bad("  default: rofs-a", "  default: \"\"", "$.root.default", 15, "must not be empty"),
+
+                // Paths
+                bad("    mountpoint: /var", "    mountpoint: /var//log", "$.mounts[0].mountpoint", 21, "//"),
+                bad("    mountpoint: /var", "    mountpoint: /var/./log", "$.mounts[0].mountpoint", 21,
+                        ". or .. components"),
+                bad("    mountpoint: /var", "    mountpoint: /var/", "$.mounts[0].mountpoint", 21, "must not end with /"),
+                bad("    mountpoint: /var", "    mountpoint: /run", "$.mounts[0].mountpoint", 21,
+                        "covered when switch_root moves the API filesystem /run"),
+                bad("    mountpoint: /var", "    mountpoint: /run/data", "$.mounts[0].mountpoint", 21,
+                        "covered when switch_root moves the API filesystem /run"),
+                edits(Severity.WARNING, "$.mounts[1].mountpoint", 30, "expects the kernel's /sys",
+                        "  partitions: [rofs-a, rofs-b, rwfs]", "  partitions: [rofs-a, rofs-b, rwfs, logs]",
+                        "directories:", "  - label: logs\n    mountpoint: /sys\n    type: ext4\ndirectories:"),
+                edits(Severity.WARNING, "$.mounts[1].mountpoint", 30, "is /newroot/newroot/data at boot; write /data",
+                        "  partitions: [rofs-a, rofs-b, rwfs]", "  partitions: [rofs-a, rofs-b, rwfs, logs]",
+                        "directories:", "  - label: logs\n    mountpoint: /newroot/data\n    type: ext4\ndirectories:"),
+                bad("    mountpoint: /proc\n  - type: tmpfs\n    mountpoint: /run",
+                        "    mountpoint: /proc\n  - type: tmpfs\n    mountpoint: /proc", "$.apiFilesystems[1].mountpoint", 7,
+                        "already used by $.apiFilesystems[0]"),
+                edits(Severity.ERROR, "$.mounts[1].mountpoint", 30, "already used by $.mounts[0]",
+                        "  partitions: [rofs-a, rofs-b, rwfs]", "  partitions: [rofs-a, rofs-b, rwfs, logs]",
+                        "directories:", "  - label: logs\n    mountpoint: /var\n    type: ext4\ndirectories:"),
+                edits(Severity.ERROR, "$.mounts[0].mountpoint", 21, "list the outer mount first",
+                        "  partitions: [rofs-a, rofs-b, rwfs]", "  partitions: [rofs-a, rofs-b, rwfs, logs]",
+                        "    mountpoint: /var", "    mountpoint: /var/log",
+                        "directories:", "  - label: logs\n    mountpoint: /var\n    type: ext4\ndirectories:"),
+                edits(Severity.ERROR, "$.mounts[1].mountpoint", 30, "inside the overlay on /etc",
+                        "  partitions: [rofs-a, rofs-b, rwfs]", "  partitions: [rofs-a, rofs-b, rwfs, cfg]",
+                        "directories:", "  - label: cfg\n    mountpoint: /etc/cfg\n    type: ext4\ndirectories:"),
+
+                // Overlays
+                bad("  - mountpoint: /etc", "  - mountpoint: /var", "$.overlays[0].mountpoint", 32,
+                        "already used by a partition mount"),
+                warning("  - mountpoint: /etc", "  - mountpoint: /newroot/etc", "$.overlays[0].mountpoint", 32,
+                        "mount points are paths inside the new root"),
+                bad("    lower: /etc", "    lower: /var/persist", "$.overlays[0].upper", 34,
+                        "must not lie inside lower /var/persist on the same filesystem"),
+                bad("    lower: /etc", "    lower: /var/persist", "$.overlays[0].work", 35,
+                        "must not lie inside lower /var/persist on the same filesystem"),
+                bad("    upper: /var/persist/etc", "    upper: /var/persist/etc-work/upper", "$.overlays[0].work", 35,
+                        "must not lie inside each other"),
+                bad("    lower: /etc\n", "", "$.overlays[0].lower", 32, "lower is required"),
+
+                // fsck
+                bad("    type: ext4\n    options: [rw]", "    type: tmpfs\n    options: [rw]", "$.mounts[0].type", 22,
+                        "needs a disk filesystem"),
+
+                // Target init
+                bad("  path: /sbin/init", "  path: sbin/init", "$.init.path", 37, "absolute path"),
+                bad("  path: /sbin/init", "  path: /", "$.init.path", 37, "not /"),
+                bad("  path: /sbin/init", "  path: /sbin/init\n  arguments: [--log-level=debug, 5]",
+                        "$.init.arguments[1]", 38, "expected a string, got the number '5'"),
+                bad("  path: /sbin/init", "  path: /sbin/init\n  arguments: [--unit, yes]",
+                        "$.init.arguments[1]", 38, "expected a string, got the boolean 'yes'"),
+                bad("  path: /sbin/init", "  path: /sbin/init\n  arguments: [{unit: rescue}]",
+                        "$.init.arguments[0]", 38, "expected a single value"),
+                bad("  path: /sbin/init", "  path: /sbin/init\n  arguments: --debug",
+                        "$.init.arguments", 38, "expected a list"),
+
+                // Durations and sizes
+                bad("wait: 5s", "wait: 5", "$.disk.wait", 11, "expected a duration such as 5s or 500ms, got '5'"),
+                bad("wait: 5s", "wait: -5s", "$.disk.wait", 11, "expected a duration"),
+                bad("wait: 5s", "wait: 2h", "$.disk.wait", 11, "over the limit of 1 h"),
+                warning("wait: 5s", "wait: 10m", "$.disk.wait", 11, "10 minutes or more"),
+                warning("wait: 5s", "wait: 50ms", "$.disk.wait", 11, "under 100 ms"),
+                bad("    options: [nodev, mode=755]", "    options: [nodev, mode=755, size=1024]",
+                        "$.apiFilesystems[1].options", 8, "size=1024 has no unit"),
+                bad("    options: [nodev, mode=755]", "    options: [nodev, mode=755, size=lots]",
+                        "$.apiFilesystems[1].options", 8, "size=lots is not a size"),
+                warning("    options: [nodev, mode=755]", "    options: [nodev, mode=755, size=0]",
+                        "$.apiFilesystems[1].options", 8, "removes tmpfs's size limit"),
+                warning("    options: [nodev, mode=755]", "    options: [nodev, mode=755, size=150%]",
+                        "$.apiFilesystems[1].options", 8, "more than all of the memory"),
+
+                // Keys and types
+                bad("machine: test-bmc", "machnie: test-bmc", "$.machnie", 2, "did you mean 'machine'?"),
+                bad("machine: test-bmc", "machine: 7", "$.machine", 2, "expected a string"),
+                bad("version: 1", "version: \"1\"", "$.version", 1, "expected a whole number"),
+                bad("  type: ext4\n  options: [ro]\n", "  options: [ro]\n", "$.root.type", 14, "type is required"),
+                bad("  device: /dev/mmcblk0", "  device: [/dev/mmcblk0]", "$.disk.device", 10,
+                        "expected an absolute path, got a list"));
     }
 
     private static Arguments bad(String original, String replacement, String path, int line, String message) {
-        if (!BASE.contains(original)) {
-            throw new IllegalArgumentException("the base manifest has no '" + original + "'");
+        return edits(Severity.ERROR, path, line, message, original, replacement);
+    }
+
+    private static Arguments warning(String original, String replacement, String path, int line, String message) {
+        return edits(Severity.WARNING, path, line, message, original, replacement);
+    }
+
+    /** Makes a case by replacing, in turn, each original text of the base manifest by the text after it. */
+    private static Arguments edits(Severity severity, String path, int line, String message, String... replacements) {
+        String text = BASE;
+        for (int i = 0; i < replacements.length; i += 2) {
+            if (!text.contains(replacements[i])) {
+                throw new IllegalArgumentException("the base manifest has no '" + replacements[i] + "'");
+            }
+            text = text.replace(replacements[i], replacements[i + 1]);
         }
-        return Arguments.of(BASE.replace(original, replacement), path, line, message);
+        return Arguments.of(text, severity, path, line, message);
+    }
+
+    @Test
+    void tableHasFortyCases() {
+        assertTrue(badManifests().count() >= 40);
     }
 
     @ParameterizedTest
     @MethodSource("badManifests")
-    void badManifestReported(String text, String path, int line, String message) {
+    void badManifestReported(String text, Severity severity, String path, int line, String message) {
         Report report = validate(text);
-        assertTrue(report.hasErrors(), "no error for " + path);
+        assertTrue(report.fails(true), "no finding for " + path);
         Finding finding = report.findings().stream()
-                .filter(candidate -> candidate.path().equals(path))
+                .filter(candidate -> candidate.path().equals(path) && candidate.message().contains(message))
                 .findFirst()
-                .orElseThrow(() -> new AssertionError("no finding at " + path + " in " + report.findings()));
-        assertEquals(Severity.ERROR, finding.severity());
+                .orElseThrow(() -> new AssertionError("no finding at " + path + " containing '" + message + "' in "
+                        + report.findings()));
+        assertEquals(severity, finding.severity(), finding.format());
         assertEquals(line, finding.line(), finding.format());
-        assertTrue(finding.message().contains(message), finding.format());
         assertEquals("test.yaml", finding.file());
+        if (severity == Severity.WARNING) {
+            assertFalse(report.hasErrors(), "a warning case has errors: " + report.findings());
+        }
     }
 
     @Test
