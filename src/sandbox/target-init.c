@@ -5,6 +5,7 @@
  * system as a real switch_root would, prints one line per check and powers off:
  *
  *     CHECK <n> <name>: PASS|FAIL <detail>
+ *     BOOT-RECORD <the init's JSON record of the boot>
  *     TARGET-INIT DONE
  *
  * Checks that need knowledge from outside (which partition should be the root, which side
@@ -798,6 +799,41 @@ static void check_rofs_side(void)
 }
 
 /*
+ * Checks that the init's boot record survived the switch in /run, and prints it as one
+ * "BOOT-RECORD <json>" line for the tests to read.
+ */
+static void check_boot_record(void)
+{
+    static const char *path = "/run/manifest-init/boot.json";
+    static char content[65536];
+    char detail[DETAIL_MAX] = "";
+
+    int descriptor = open(path, O_RDONLY | O_CLOEXEC);
+    if (descriptor < 0) {
+        append(detail, sizeof detail, "cannot open %s: %s", path, strerror(errno));
+        report(8, "boot-record", false, detail);
+        return;
+    }
+    size_t used = 0;
+    ssize_t length;
+    while (used < sizeof content - 1
+            && (length = read(descriptor, content + used, sizeof content - 1 - used)) > 0) {
+        used += (size_t) length;
+    }
+    close(descriptor);
+    content[used] = '\0';
+    content[strcspn(content, "\n")] = '\0';
+    bool passed = content[0] == '{';
+    append(detail, sizeof detail, "%s: %zu bytes%s", path, used, passed ? "" : " (not a JSON object)");
+    report(8, "boot-record", passed, detail);
+    static const char prefix[] = "BOOT-RECORD ";
+    if (write(STDOUT_FILENO, prefix, sizeof prefix - 1) < 0 || write(STDOUT_FILENO, content, strlen(content)) < 0
+            || write(STDOUT_FILENO, "\n", 1) < 0) {
+        all_passed = false;
+    }
+}
+
+/*
  * Counts the boots of this disk in a file in /etc, which exists only in the overlay's upper
  * directory on rwfs, so that a second boot of the same disk shows whether /etc changes persist.
  * Reports boots-before=N, the count found (0 on a fresh disk), which the harness compares with
@@ -819,12 +855,12 @@ static void check_etc_persists(void)
         before = strtoul(text, &end, 10);
         if (end == text || (*end != '\n' && *end != '\0')) {
             append(detail, sizeof detail, "%s holds '%s', not a boot count", path, text);
-            report(8, "etc-persists", false, detail);
+            report(9, "etc-persists", false, detail);
             return;
         }
     } else if (errno != ENOENT) {
         append(detail, sizeof detail, "cannot open %s: %s", path, strerror(errno));
-        report(8, "etc-persists", false, detail);
+        report(9, "etc-persists", false, detail);
         return;
     }
 
@@ -842,7 +878,7 @@ static void check_etc_persists(void)
     } else {
         append(detail, sizeof detail, "; wrote boots=%lu to %s", before + 1, path);
     }
-    report(8, "etc-persists", written, detail);
+    report(9, "etc-persists", written, detail);
 }
 
 int main(void)
@@ -864,6 +900,7 @@ int main(void)
     check_initramfs_gone();
     report(6, "only-fds-0-1-2", only_standard, descriptors);
     check_rofs_side();
+    check_boot_record();
     check_etc_persists();
 
     static const char done[] = "TARGET-INIT DONE\n";

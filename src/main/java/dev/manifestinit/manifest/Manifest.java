@@ -20,6 +20,9 @@ import java.util.List;
  * @param directories directories created inside the new root after the mounts
  * @param overlays overlay mounts inside the new root
  * @param init the program executed as PID 1 after switch_root
+ * @param shell the emergency shell and when it may start; without the key, never
+ * @param onFailure what a failed step leads to; without the key, a reboot
+ * @param factoryReset the factory reset's triggers and the partitions it formats; none without the key
  */
 public record Manifest(
         @NotNull(message = "version is required; this program reads version 1")
@@ -39,10 +42,15 @@ public record Manifest(
         List<@NotNull AbsolutePath> directories,
         List<@Valid @NotNull Overlay> overlays,
         @NotNull(message = "init is required") @Valid
-        Init init) {
+        Init init,
+        @Valid Shell shell,
+        @Valid OnFailure onFailure,
+        @Valid FactoryReset factoryReset) {
 
     public Manifest {
         kernelModules = Lists.copyOf(kernelModules);
+        shell = shell == null ? Shell.NONE : shell;
+        onFailure = onFailure == null ? OnFailure.DEFAULT : onFailure;
         mounts = Lists.copyOf(mounts);
         directories = Lists.copyOf(directories);
         overlays = Lists.copyOf(overlays);

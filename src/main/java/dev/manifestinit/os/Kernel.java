@@ -67,6 +67,14 @@ public interface Kernel {
     /** Marks every file descriptor from {@code lowest} up close-on-exec, so exec leaves only 0 to lowest-1. */
     void closeOnExecFrom(int lowest) throws NativeException;
 
+    /**
+     * Flushes every filesystem with sync(2), then restarts or powers off with reboot(2). Returns
+     * only by throwing. In a PID namespace other than the first, the kernel ends that namespace
+     * instead. Implementations refuse unless this process is PID 1, so that no mistaken call from
+     * a test or a shell ever stops the machine it runs on.
+     */
+    void reboot(RebootCommand command) throws NativeException;
+
     /** execve(2). Returns only by throwing. */
     void execute(String path, List<String> arguments, List<String> environment) throws NativeException;
 }

@@ -278,6 +278,18 @@ public final class LinuxKernel implements Kernel {
         return descriptors;
     }
 
+    @Override
+    public void reboot(RebootCommand command) throws NativeException {
+        int pid = processId();
+        if (pid != 1) {
+            throw new NativeException("reboot", arguments(command.constantName()), 1, "EPERM",
+                    "refused by manifest-init: only PID 1 may reboot, and this process is PID " + pid);
+        }
+        libc().sync();
+        libc().reboot(command.value());
+        throw failure("reboot", arguments(command.constantName()));
+    }
+
     /**
      * {@inheritDoc}
      *

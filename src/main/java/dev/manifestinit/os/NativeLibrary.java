@@ -199,6 +199,18 @@ final class NativeLibrary {
         @Variadic(fixedCount = 1)
         long syscall(long number, int fd, @In byte[] parameters, int flags);
 
+        /**
+         * ioctl(2) with a pointer argument. The request is an unsigned long in glibc's prototype;
+         * the GPIO requests fit into a positive Java long.
+         */
+        int ioctl(int fd, long request, Pointer argument);
+
+        /** reboot(2) through glibc's wrapper, which supplies the magic numbers. */
+        int reboot(int command);
+
+        @IgnoreError
+        void sync();
+
         /** Only for F_GETFD and F_SETFD, whose variadic argument is an int. */
         int fcntl(int fd, int command, int argument);
 

@@ -62,6 +62,7 @@ final class ManifestRules {
         checkDirectories();
         checkOverlays();
         checkInit();
+        new PolicyRules(manifest, positions, failedPaths, findings).check();
         return findings;
     }
 

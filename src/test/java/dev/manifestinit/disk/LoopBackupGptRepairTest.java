@@ -184,5 +184,10 @@ class LoopBackupGptRepairTest {
         public void execute(String path, List<String> arguments, List<String> environment) {
             throw new UnsupportedOperationException("execute");
         }
+
+        @Override
+        public void reboot(dev.manifestinit.os.RebootCommand command) {
+            throw new UnsupportedOperationException("reboot");
+        }
     }
 }

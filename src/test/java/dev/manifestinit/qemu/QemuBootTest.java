@@ -42,7 +42,7 @@ class QemuBootTest {
     private static final long BOOT_TIMEOUT_SECONDS = 300;
     /** Four boots and the build, with room for a slow machine; the boots normally end far sooner. */
     private static final long RUN_TIMEOUT_SECONDS = 4 * BOOT_TIMEOUT_SECONDS + 300;
-    private static final List<String> CHECKS = List.of("1", "2", "3", "4", "5", "6", "7", "8");
+    private static final List<String> CHECKS = List.of("1", "2", "3", "4", "5", "6", "7", "8", "9");
 
     private int exitCode;
     private String output;
@@ -105,7 +105,7 @@ class QemuBootTest {
 
     @Test
     void secondBootSeesFirstBootsEtcChange() throws IOException {
-        assertTrue(serialLog("second-boot").contains("CHECK 8 etc-persists: PASS boots-before=1;"),
+        assertTrue(serialLog("second-boot").contains("CHECK 9 etc-persists: PASS boots-before=1;"),
                 () -> withLog("second-boot", "the second boot did not find the first boot's /etc change"));
     }
 
@@ -125,7 +125,7 @@ class QemuBootTest {
     void grownDiskBackupGptRepaired() throws IOException {
         String log = serialLog("grown-disk");
         assertTrue(log.contains("wrote backup entry array"), () -> withLog("grown-disk", "RepairBackupGpt wrote nothing"));
-        assertTrue(log.contains("CHECK 10 gpt-verify (outside): PASS"),
+        assertTrue(log.contains("CHECK 11 gpt-verify (outside): PASS"),
                 () -> withLog("grown-disk", "sgdisk --verify found problems after the boot"));
     }
 

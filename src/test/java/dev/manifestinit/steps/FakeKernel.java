@@ -107,4 +107,9 @@ final class FakeKernel implements Kernel {
     public void execute(String path, List<String> arguments, List<String> environment) {
         changes.add("exec " + path + " " + arguments);
     }
+
+    @Override
+    public void reboot(dev.manifestinit.os.RebootCommand command) {
+        changes.add("reboot " + command);
+    }
 }

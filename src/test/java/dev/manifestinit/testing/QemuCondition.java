@@ -10,7 +10,7 @@ import org.junit.jupiter.api.extension.ConditionEvaluationResult;
 import org.junit.jupiter.api.extension.ExecutionCondition;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
-/** Enables {@link NeedsQemu} tests in CI always, and elsewhere only when QEMU, zstd and a kernel are installed. */
+/** Enables {@link NeedsQemu} tests in CI always, and elsewhere only when their tools and a kernel are installed. */
 final class QemuCondition implements ExecutionCondition {
 
     @Override
@@ -25,6 +25,9 @@ final class QemuCondition implements ExecutionCondition {
         if (!onPath("zstd")) {
             missing.add("zstd (package zstd)");
         }
+        if (!onPath("mkenvimage")) {
+            missing.add("mkenvimage (package u-boot-tools)");
+        }
         if (!kernelInstalled()) {
             missing.add("a kernel with modules, /boot/vmlinuz-RELEASE and /lib/modules/RELEASE"
                     + " (package linux-image-cloud-amd64)");
@@ -33,7 +36,7 @@ final class QemuCondition implements ExecutionCondition {
             return ConditionEvaluationResult.disabled("QEMU boots need " + String.join(", ", missing)
                     + "; .ci/run installs them, and in CI these tests never skip");
         }
-        return ConditionEvaluationResult.enabled("QEMU, zstd and a kernel are installed");
+        return ConditionEvaluationResult.enabled("QEMU, zstd, mkenvimage and a kernel are installed");
     }
 
     private static boolean onPath(String program) {
@@ -49,7 +52,7 @@ final class QemuCondition implements ExecutionCondition {
         return false;
     }
 
-    /** The same lookup as src/qemu/run: a kernel image whose module directory has a modules.dep. */
+    /** Looks for a kernel as src/qemu/run does: an image whose module directory has a modules.dep. */
     private static boolean kernelInstalled() {
         try (Stream<Path> images = Files.list(Path.of("/boot"))) {
             return images.map(image -> image.getFileName().toString())

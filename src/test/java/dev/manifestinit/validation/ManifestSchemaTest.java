@@ -122,7 +122,7 @@ class ManifestSchemaTest {
     @Test
     void schemaRejectsUnknownKeyAndBadValues() throws IOException {
         String text = Files.readString(Path.of("manifests/rainier.yaml"))
-                .replace("  - label: rwfs", "  - labl: rwfs")
+                .replaceFirst("  - label: rwfs", "  - labl: rwfs")
                 .replace("      mode: preen", "      mode: always")
                 .replace("  - /var/persist/etc\n", "  - var/persist/etc\n");
         List<String> messages = messages(load(SCHEMA).validate(text, InputFormat.YAML));
