@@ -1,0 +1,31 @@
+package dev.manifestinit.plan;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import dev.manifestinit.manifest.Disk;
+import dev.manifestinit.manifest.Manifest;
+import org.junit.jupiter.api.Test;
+
+/** The QEMU test machine must differ from Rainier only where the hardware differs. */
+class QemuManifestTest {
+
+    @Test
+    void differsFromRainierOnlyInHardware() throws Exception {
+        Manifest rainier = PlannerTest.load("rainier");
+        Manifest qemu = PlannerTest.load("qemu-x86");
+
+        Disk rainierDisk = rainier.disk();
+        Manifest rainierOnQemuHardware = new Manifest(rainier.version(), qemu.machine(), rainier.apiFilesystems(),
+                qemu.kernelModules(), new Disk(qemu.disk().device(), rainierDisk.timeout(), rainierDisk.partitions()),
+                rainier.root(), rainier.mounts(), rainier.directories(), rainier.overlays(), rainier.init());
+
+        assertEquals(rainierOnQemuHardware, qemu);
+    }
+
+    @Test
+    void qemuManifestLoadsModules() throws Exception {
+        assertFalse(PlannerTest.load("qemu-x86").kernelModules().isEmpty());
+        assertEquals("/dev/vda", PlannerTest.load("qemu-x86").disk().device().value());
+    }
+}
