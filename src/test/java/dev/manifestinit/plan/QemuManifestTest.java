@@ -15,10 +15,14 @@ class QemuManifestTest {
         Manifest rainier = PlannerTest.load("rainier");
         Manifest qemu = PlannerTest.load("qemu-x86");
 
+        // The hardware: the disk device, the modules its drivers need, and the factory reset
+        // triggers, since the VM has neither a u-boot environment nor GPIO lines.
         Disk rainierDisk = rainier.disk();
         Manifest rainierOnQemuHardware = new Manifest(rainier.version(), qemu.machine(), rainier.apiFilesystems(),
-                qemu.kernelModules(), new Disk(qemu.disk().device(), rainierDisk.timeout(), rainierDisk.partitions()),
-                rainier.root(), rainier.mounts(), rainier.directories(), rainier.overlays(), rainier.init());
+                qemu.kernelModules(), new Disk(qemu.disk().device(), rainierDisk.timeout(), rainierDisk.partitions(),
+                        rainierDisk.gpt(), rainierDisk.formattable()),
+                rainier.root(), rainier.mounts(), rainier.directories(), rainier.overlays(), rainier.init(),
+                rainier.shell(), rainier.onFailure(), qemu.factoryReset());
 
         assertEquals(rainierOnQemuHardware, qemu);
     }

@@ -135,7 +135,7 @@ class LoadKernelModulesTest {
     }
 
     private StepContext context(FakeKernel kernel) {
-        return new StepContext(kernel, null, null, progress::add);
+        return new StepContext(kernel, null, null, GpioLines.NONE, progress::add);
     }
 
     private static LoadKernelModules step(KernelModule... modules) {
