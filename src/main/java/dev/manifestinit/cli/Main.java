@@ -210,9 +210,9 @@ public final class Main {
 
     private int boot(Options options) {
         LinuxKernel kernel = new LinuxKernel();
-        StepContext context = new StepContext(kernel, new SysfsPartitionLocator(), new ProcessToolRunner(),
-                new CharacterDeviceGpioLines(Path.of("/dev")));
         BootLog log = new BootLog(err, true);
+        StepContext context = new StepContext(kernel, new SysfsPartitionLocator(), new ProcessToolRunner(),
+                new CharacterDeviceGpioLines(Path.of("/dev")), log::info);
         return new Boot(kernel, context, log, options.debug()).run(Path.of(options.manifest()), options.commandLine());
     }
 

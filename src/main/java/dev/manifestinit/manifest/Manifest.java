@@ -13,6 +13,7 @@ import java.util.List;
  * @param version the manifest format version; this program reads version 1
  * @param machine a name for the machine, shown in logs
  * @param apiFilesystems devtmpfs, sysfs, proc and tmpfs mounts made first in the initramfs
+ * @param kernelModules modules loaded after the API mounts, in the order listed
  * @param disk the one disk whose GPT labels the other sections name
  * @param root which partition becomes the new root and how it is mounted
  * @param mounts partitions mounted inside the new root, in order
@@ -32,6 +33,7 @@ public record Manifest(
         String machine,
         @NotNull(message = "apiFilesystems is required: list at least proc, sysfs and devtmpfs")
         List<@Valid @NotNull ApiFilesystem> apiFilesystems,
+        List<@Valid @NotNull KernelModule> kernelModules,
         @NotNull(message = "disk is required") @Valid
         Disk disk,
         @NotNull(message = "root is required") @Valid
@@ -48,6 +50,7 @@ public record Manifest(
     public Manifest {
         shell = shell == null ? Shell.NONE : shell;
         onFailure = onFailure == null ? OnFailure.DEFAULT : onFailure;
+        kernelModules = Lists.copyOf(kernelModules);
         mounts = Lists.copyOf(mounts);
         directories = Lists.copyOf(directories);
         overlays = Lists.copyOf(overlays);

@@ -16,6 +16,7 @@ import dev.manifestinit.steps.CheckFilesystem;
 import dev.manifestinit.steps.ClearResetRequest;
 import dev.manifestinit.steps.EmptyWorkDirectory;
 import dev.manifestinit.steps.FindPartitions;
+import dev.manifestinit.steps.LoadKernelModules;
 import dev.manifestinit.steps.MakeDirectories;
 import dev.manifestinit.steps.MountFilesystem;
 import dev.manifestinit.steps.MountOverlay;
@@ -68,6 +69,11 @@ public final class Planner {
         AbsolutePath newRoot = manifest.root().mountpoint();
 
         List<Step> steps = new ArrayList<>(apiFilesystemSteps(manifest));
+        // The disk's driver may be one of the modules, and the kernel can load none by itself
+        // because the initramfs has no modprobe.
+        if (!manifest.kernelModules().isEmpty()) {
+            steps.add(new LoadKernelModules(manifest.kernelModules()));
+        }
         steps.add(new WaitForDisk(manifest.disk().device(), manifest.disk().timeout()));
         // Before the partitions are looked up, because a repair can have the kernel read the table again.
         if (manifest.disk().gpt() == GptMode.REPAIR) {
