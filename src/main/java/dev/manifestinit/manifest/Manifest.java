@@ -48,9 +48,9 @@ public record Manifest(
         @Valid FactoryReset factoryReset) {
 
     public Manifest {
-        kernelModules = Lists.copyOf(kernelModules);
         shell = shell == null ? Shell.NONE : shell;
         onFailure = onFailure == null ? OnFailure.DEFAULT : onFailure;
+        kernelModules = Lists.copyOf(kernelModules);
         mounts = Lists.copyOf(mounts);
         directories = Lists.copyOf(directories);
         overlays = Lists.copyOf(overlays);

@@ -48,13 +48,6 @@ public interface Kernel {
     int processId();
 
     /**
-     * Loads the kernel module in the file {@code path} with finit_module(2). {@code parameters} is the
-     * param_values string, such as {@code "queue_depth=64 poll_queues=1"}, or empty. The failure of a
-     * module that is already loaded has the errno EEXIST; a missing file fails in openat with ENOENT.
-     */
-    void loadModule(String path, String parameters) throws NativeException;
-
-    /**
      * Asks the kernel to scan the partition table of the whole-disk block device {@code device}
      * again: ioctl(2) BLKRRPART. The kernel first drops the disk's partitions and then adds those
      * its own partition parsers find, so partitions that user space added (partx, BLKPG) are gone
@@ -63,6 +56,13 @@ public interface Kernel {
      * device attached without --partscan.
      */
     void rereadPartitionTable(String device) throws NativeException;
+
+    /**
+     * Loads the kernel module in the file {@code path} with finit_module(2). {@code parameters} is the
+     * param_values string, such as {@code "queue_depth=64 poll_queues=1"}, or empty. The failure of a
+     * module that is already loaded has the errno EEXIST; a missing file fails in openat with ENOENT.
+     */
+    void loadModule(String path, String parameters) throws NativeException;
 
     /** Marks every file descriptor from {@code lowest} up close-on-exec, so exec leaves only 0 to lowest-1. */
     void closeOnExecFrom(int lowest) throws NativeException;

@@ -193,13 +193,6 @@ final class NativeLibrary {
         int close_range(int first, int last, int flags);
 
         /**
-         * syscall(2) with the arguments of finit_module(2): a descriptor, the param_values string
-         * and the flags. glibc has no finit_module wrapper.
-         */
-        @Variadic(fixedCount = 1)
-        long syscall(long number, int fd, @In byte[] parameters, int flags);
-
-        /**
          * ioctl(2) with a pointer argument. The request is an unsigned long in glibc's prototype;
          * the GPIO requests fit into a positive Java long.
          */
@@ -210,6 +203,13 @@ final class NativeLibrary {
 
         @IgnoreError
         void sync();
+
+        /**
+         * syscall(2) with the arguments of finit_module(2): a descriptor, the param_values string
+         * and the flags. glibc has no finit_module wrapper.
+         */
+        @Variadic(fixedCount = 1)
+        long syscall(long number, int fd, @In byte[] parameters, int flags);
 
         /** Only for F_GETFD and F_SETFD, whose variadic argument is an int. */
         int fcntl(int fd, int command, int argument);

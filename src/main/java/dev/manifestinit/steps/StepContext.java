@@ -13,9 +13,9 @@ import java.util.Set;
 import java.util.function.Consumer;
 
 /**
- * The state that the steps of one boot share: the kernel, the external tools, the GPIO lines and
- * the partitions found. It also carries the decisions of earlier steps for later ones, the facts
- * that go into the boot record, and the log for progress within a step.
+ * The state that the steps of one boot share: the kernel, the external tools, the GPIO lines,
+ * the partitions found, the decisions of earlier steps for later ones, the facts that go into
+ * the boot record, and the log for progress within a step.
  */
 public final class StepContext {
     private final Kernel kernel;
@@ -29,14 +29,20 @@ public final class StepContext {
     private final Set<PartitionLabel> readOnly = new HashSet<>();
     private final List<FsckResult> fsckResults = new ArrayList<>();
 
-    /** Creates a context without GPIO lines, whose progress lines are dropped. */
+    /** Creates a context whose progress lines are dropped. */
     public StepContext(Kernel kernel, PartitionLocator partitionLocator, ToolRunner tools) {
-        this(kernel, partitionLocator, tools, GpioLines.NONE);
+        this(kernel, partitionLocator, tools, GpioLines.NONE, message -> { });
     }
 
-    /** Creates a context with GPIO lines, whose progress lines are dropped. */
+    /** Creates a context whose progress lines are dropped. */
     public StepContext(Kernel kernel, PartitionLocator partitionLocator, ToolRunner tools, GpioLines gpio) {
         this(kernel, partitionLocator, tools, gpio, message -> { });
+    }
+
+    /** Creates a context without GPIO lines. */
+    public StepContext(Kernel kernel, PartitionLocator partitionLocator, ToolRunner tools,
+            Consumer<String> progressLog) {
+        this(kernel, partitionLocator, tools, GpioLines.NONE, progressLog);
     }
 
     /** @param progressLog receives the lines that a step logs between its start and end lines */
@@ -59,11 +65,6 @@ public final class StepContext {
 
     public ToolRunner tools() {
         return tools;
-    }
-
-    /** Logs one line of progress within the current step, such as one module loaded of several. */
-    public void logProgress(String message) {
-        progressLog.accept(message);
     }
 
     public GpioLines gpio() {
@@ -93,6 +94,11 @@ public final class StepContext {
             throw new StepFailure("the factory reset triggers were not read before a reset action; the plan is wrong");
         }
         return resetDecision;
+    }
+
+    /** Logs one line of progress within the current step, such as one module loaded of several. */
+    public void logProgress(String message) {
+        progressLog.accept(message);
     }
 
     /** Records the device node found for each label. */

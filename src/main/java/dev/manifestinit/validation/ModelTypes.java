@@ -19,9 +19,9 @@ import java.util.List;
 /** Every record of the manifest model, for code that walks the model's keys. */
 final class ModelTypes {
     static final List<Class<? extends Record>> RECORDS = List.of(
-            Manifest.class, ApiFilesystem.class, KernelModule.class, Disk.class, Root.class, Mount.class,
-            FsckPolicy.class, Overlay.class, Init.class, Shell.class, OnFailure.class, FactoryReset.class,
-            ResetGpio.class, Reformat.class);
+            Manifest.class, ApiFilesystem.class, KernelModule.class, Disk.class, Root.class, Mount.class, FsckPolicy.class,
+            Overlay.class,
+            Init.class, Shell.class, OnFailure.class, FactoryReset.class, ResetGpio.class, Reformat.class);
 
     private ModelTypes() {
     }

@@ -121,6 +121,11 @@ class LoopBackupGptRepairTest {
         }
 
         @Override
+        public void loadModule(String path, String parameters) throws NativeException {
+            kernel.loadModule(path, parameters);
+        }
+
+        @Override
         public FileStatus status(String path, boolean followLinks) throws NativeException {
             return kernel.status(path, followLinks);
         }
@@ -168,11 +173,6 @@ class LoopBackupGptRepairTest {
         @Override
         public int processId() {
             return kernel.processId();
-        }
-
-        @Override
-        public void loadModule(String path, String parameters) {
-            throw new UnsupportedOperationException("loadModule");
         }
 
         @Override

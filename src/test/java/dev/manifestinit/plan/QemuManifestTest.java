@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import dev.manifestinit.manifest.Disk;
 import dev.manifestinit.manifest.Manifest;
 import java.lang.reflect.RecordComponent;
+import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -17,9 +18,15 @@ class QemuManifestTest {
         Manifest rainier = PlannerTest.load("rainier");
         Manifest qemu = PlannerTest.load("qemu-x86");
 
+        // The hardware: the disk device, the modules its drivers need, and the factory reset
+        // triggers, since the VM has neither a u-boot environment nor GPIO lines.
         Disk disk = copy(rainier.disk(), Map.of("device", qemu.disk().device()));
-        Manifest rainierOnQemuHardware = copy(rainier, Map.of("machine", qemu.machine(),
-                "kernelModules", qemu.kernelModules(), "disk", disk));
+        Map<String, Object> hardware = new HashMap<>();
+        hardware.put("machine", qemu.machine());
+        hardware.put("kernelModules", qemu.kernelModules());
+        hardware.put("disk", disk);
+        hardware.put("factoryReset", qemu.factoryReset());
+        Manifest rainierOnQemuHardware = copy(rainier, hardware);
 
         assertEquals(rainierOnQemuHardware, qemu);
     }

@@ -85,17 +85,17 @@ final class FakeKernel implements Kernel {
     }
 
     @Override
+    public void rereadPartitionTable(String device) {
+        changes.add("BLKRRPART " + device);
+    }
+
+    @Override
     public void loadModule(String path, String parameters) throws NativeException {
         changes.add(("load module " + path + " " + parameters).strip());
         NativeException failure = moduleFailures.get(path);
         if (failure != null) {
             throw failure;
         }
-    }
-
-    @Override
-    public void rereadPartitionTable(String device) {
-        changes.add("BLKRRPART " + device);
     }
 
     @Override
