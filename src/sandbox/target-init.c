@@ -1,24 +1,26 @@
 /*
- * Test target init for the manifest-init sandbox and, later, for QEMU boots.
+ * Test target init for the sandbox boots (src/sandbox/boot) and the QEMU boots (src/qemu/boot).
  *
  * It runs as /sbin/init of the new root after the switch, checks that the switch left the
  * system as a real switch_root would, prints one line per check and powers off:
  *
- *     TARGET-INIT CLOCK start_ns=<CLOCK_MONOTONIC> maxrss_kib=<n> children_maxrss_kib=<n>
+ *     TARGET-INIT CLOCK start_ns=<CLOCK_MONOTONIC> maxrss_kib=<n> children_maxrss_kib=<n> cpu_us=<n>
+ *         children_cpu_us=<n>
  *     CHECK <n> <name>: PASS|FAIL <detail>
+ *     BOOT-RECORD <the init's JSON record of the boot>
  *     TARGET-INIT DONE
  *
  * The CLOCK line is for the boot benchmark (src/bench/boot-benchmark): the clock is read first
  * thing in main, and maxrss_kib is getrusage's ru_maxrss of this process. Linux keeps in
  * ru_maxrss the peak resident set size of the images that the process replaced with execve(2).
  * So it is the peak of the init that ran as PID 1 before this program, and of the sandbox's own
- * stage that started that init. children_maxrss_kib covers the children that the init waited for, such as fsck.
- * cpu_us and children_cpu_us are the user and system CPU time of the same, which execve(2) keeps
+ * stage that started that init. children_maxrss_kib covers the children that the init waited
+ * for, such as fsck. cpu_us and children_cpu_us are the user and system CPU time of the same, which execve(2) keeps
  * too: of every thread the process ever had, and of the waited-for children.
  *
  * Checks that need knowledge from outside (which partition should be the root, which side
- * was requested, whether the initramfs files are really gone) are completed by
- * src/sandbox/boot, which prints "(outside)" lines for them.
+ * was requested, whether the initramfs files are really gone, how often this disk was booted)
+ * are completed by the harness, which prints "(outside)" lines for them.
  *
  * Build: gcc -static -O2 -o target-init target-init.c (src/sandbox/build-target-init).
  * The binary must be static because the rofs images carry no C library.
@@ -514,17 +516,27 @@ static void check_var_and_etc(void)
     report(2, "var-etc", passed, detail);
 }
 
+/* Returns the position of entry in /proc/self/mountinfo, counted from 0. */
+static int mountinfo_position(const struct mount_entry *entry)
+{
+    return (int) (entry - mounts);
+}
+
 /*
  * Checks /dev, /proc, /sys and /run: each must be a mount of the expected type sitting directly
  * on the root mount, and each must have been moved there from the initramfs, not mounted anew.
  *
- * Moved versus mounted anew: MS_MOVE re-attaches the existing mount, which keeps its unique mount
- * ID. A mount made after the switch, or a bind copy of the old one, gets a new unique ID. Unique
- * IDs grow with creation time and are never reused, and the init mounts the API filesystems before
- * the root partition. So an API mount whose unique ID is lower than the root mount's was created
- * before the root was mounted and can only have reached the new root by being moved. The
- * mountinfo IDs are printed too, but they prove nothing, because the kernel reuses the lowest
- * free number.
+ * Moved versus mounted anew: the init mounts the API filesystems before the root partition, and
+ * MS_MOVE keeps a mount's identity, while a mount made after the switch, or a bind copy of the
+ * old one, is a new mount. So an API mount that was created before the root mount can only have
+ * reached the new root by being moved. Two records show creation order:
+ *  - The unique mount ID (Linux 6.8 and later) grows with every mount created and is never reused.
+ *  - The position in /proc/self/mountinfo, which lists a namespace's mounts in the order they were
+ *    attached to it. Before 6.8, commit_tree() appends a new mount to the namespace's list, and a
+ *    move leaves the mount where it is in the list. From 6.8 on, the list is sorted by unique ID.
+ * Where the unique ID exists, both must agree; on older kernels, such as Debian 12's 6.1, the
+ * position alone decides. The mountinfo IDs are printed too, but they prove nothing, because the
+ * kernel reuses the lowest free number.
  */
 static void check_api_mounts(void)
 {
@@ -540,15 +552,20 @@ static void check_api_mounts(void)
     char detail[DETAIL_MAX] = "";
     bool passed = true;
 
-    unsigned long root_id = mount_id_of("/");
-    uint64_t root_unique = unique_mount_id_of("/");
-    if (root_unique == 0) {
-        append(detail, sizeof detail, "unique mount ID of / unavailable (%s; needs Linux 6.8 or"
-               " later); ", strerror(errno));
-        passed = false;
+    const struct mount_entry *root = mount_at("/", detail, sizeof detail);
+    if (root == NULL) {
+        report(3, "api-mounts", false, detail);
+        return;
     }
-    append(detail, sizeof detail, "/: mount_id=%lu unique=%llu", root_id,
-           (unsigned long long) root_unique);
+    uint64_t root_unique = unique_mount_id_of("/");
+    bool have_unique = root_unique != 0;
+    append(detail, sizeof detail, "/: mount_id=%lu position=%d", root->id, mountinfo_position(root));
+    if (have_unique) {
+        append(detail, sizeof detail, " unique=%llu", (unsigned long long) root_unique);
+    } else {
+        append(detail, sizeof detail, " (no unique mount ID: %s, it needs Linux 6.8; the mountinfo"
+               " position decides)", strerror(errno));
+    }
 
     for (size_t i = 0; i < sizeof expected / sizeof expected[0]; i++) {
         const char *path = expected[i].path;
@@ -558,9 +575,8 @@ static void check_api_mounts(void)
             passed = false;
             continue;
         }
-        uint64_t unique = unique_mount_id_of(path);
-        append(detail, sizeof detail, " type=%s mount_id=%lu parent=%lu unique=%llu", entry->fs_type,
-               entry->id, entry->parent_id, (unsigned long long) unique);
+        append(detail, sizeof detail, " type=%s mount_id=%lu parent=%lu position=%d", entry->fs_type,
+               entry->id, entry->parent_id, mountinfo_position(entry));
         if (strcmp(entry->mount_point, path) != 0) {
             append(detail, sizeof detail, " (not a mount point; the mount here is at %s)",
                    entry->mount_point);
@@ -571,16 +587,23 @@ static void check_api_mounts(void)
             append(detail, sizeof detail, " (expected %s)", expected[i].type);
             passed = false;
         }
-        if (entry->parent_id != root_id) {
-            append(detail, sizeof detail, " (parent is not the root mount %lu)", root_id);
+        if (entry->parent_id != root->id) {
+            append(detail, sizeof detail, " (parent is not the root mount %lu)", root->id);
             passed = false;
         }
-        if (unique == 0 || root_unique == 0) {
-            passed = false;
-        } else if (unique > root_unique) {
-            append(detail, sizeof detail, " (created after the root mount, so mounted anew or"
+        if (mountinfo_position(entry) > mountinfo_position(root)) {
+            append(detail, sizeof detail, " (listed after the root mount, so mounted anew or"
                    " bind-mounted, not moved)");
             passed = false;
+        }
+        if (have_unique) {
+            uint64_t unique = unique_mount_id_of(path);
+            append(detail, sizeof detail, " unique=%llu", (unsigned long long) unique);
+            if (unique == 0 || unique > root_unique) {
+                append(detail, sizeof detail, " (created after the root mount, so mounted anew or"
+                       " bind-mounted, not moved)");
+                passed = false;
+            }
         }
     }
     report(3, "api-mounts", passed, detail);
@@ -811,6 +834,89 @@ static void report_clock(const struct timespec *start)
     }
 }
 
+/*
+ * Checks that the init's boot record survived the switch in /run, and prints it as one
+ * "BOOT-RECORD <json>" line for the tests to read.
+ */
+static void check_boot_record(void)
+{
+    static const char *path = "/run/manifest-init/boot.json";
+    static char content[65536];
+    char detail[DETAIL_MAX] = "";
+
+    int descriptor = open(path, O_RDONLY | O_CLOEXEC);
+    if (descriptor < 0) {
+        append(detail, sizeof detail, "cannot open %s: %s", path, strerror(errno));
+        report(8, "boot-record", false, detail);
+        return;
+    }
+    size_t used = 0;
+    ssize_t length;
+    while (used < sizeof content - 1
+            && (length = read(descriptor, content + used, sizeof content - 1 - used)) > 0) {
+        used += (size_t) length;
+    }
+    close(descriptor);
+    content[used] = '\0';
+    content[strcspn(content, "\n")] = '\0';
+    bool passed = content[0] == '{';
+    append(detail, sizeof detail, "%s: %zu bytes%s", path, used, passed ? "" : " (not a JSON object)");
+    report(8, "boot-record", passed, detail);
+    static const char prefix[] = "BOOT-RECORD ";
+    if (write(STDOUT_FILENO, prefix, sizeof prefix - 1) < 0 || write(STDOUT_FILENO, content, strlen(content)) < 0
+            || write(STDOUT_FILENO, "\n", 1) < 0) {
+        all_passed = false;
+    }
+}
+
+/*
+ * Counts the boots of this disk in a file in /etc, which exists only in the overlay's upper
+ * directory on rwfs, so that a second boot of the same disk shows whether /etc changes persist.
+ * Reports boots-before=N, the count found (0 on a fresh disk), which the harness compares with
+ * the count it expects.
+ */
+static void check_etc_persists(void)
+{
+    static const char *path = "/etc/target-init-boots";
+    char detail[DETAIL_MAX] = "";
+    char text[32] = "";
+    unsigned long before = 0;
+
+    int descriptor = open(path, O_RDONLY | O_CLOEXEC);
+    if (descriptor >= 0) {
+        ssize_t length = read(descriptor, text, sizeof text - 1);
+        close(descriptor);
+        text[length < 0 ? 0 : length] = '\0';
+        char *end = NULL;
+        before = strtoul(text, &end, 10);
+        if (end == text || (*end != '\n' && *end != '\0')) {
+            append(detail, sizeof detail, "%s holds '%s', not a boot count", path, text);
+            report(9, "etc-persists", false, detail);
+            return;
+        }
+    } else if (errno != ENOENT) {
+        append(detail, sizeof detail, "cannot open %s: %s", path, strerror(errno));
+        report(9, "etc-persists", false, detail);
+        return;
+    }
+
+    snprintf(text, sizeof text, "%lu\n", before + 1);
+    descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    bool written = descriptor >= 0 && write(descriptor, text, strlen(text)) == (ssize_t) strlen(text)
+                   && fsync(descriptor) == 0;
+    int saved = errno;
+    if (descriptor >= 0) {
+        close(descriptor);
+    }
+    append(detail, sizeof detail, "boots-before=%lu", before);
+    if (!written) {
+        append(detail, sizeof detail, "; cannot write %s: %s", path, strerror(saved));
+    } else {
+        append(detail, sizeof detail, "; wrote boots=%lu to %s", before + 1, path);
+    }
+    report(9, "etc-persists", written, detail);
+}
+
 int main(void)
 {
     struct timespec start;
@@ -834,6 +940,8 @@ int main(void)
     check_initramfs_gone();
     report(6, "only-fds-0-1-2", only_standard, descriptors);
     check_rofs_side();
+    check_boot_record();
+    check_etc_persists();
 
     static const char done[] = "TARGET-INIT DONE\n";
     if (write(STDOUT_FILENO, done, sizeof done - 1) < 0) {

@@ -3,6 +3,7 @@ package dev.manifestinit.cli;
 import dev.manifestinit.boot.KernelCommandLine;
 import dev.manifestinit.exec.Boot;
 import dev.manifestinit.exec.BootLog;
+import dev.manifestinit.exec.CharacterDeviceGpioLines;
 import dev.manifestinit.exec.PhaseClock;
 import dev.manifestinit.exec.ProcessToolRunner;
 import dev.manifestinit.exec.SysfsPartitionLocator;
@@ -237,8 +238,9 @@ public final class Main {
 
     private int boot(Options options) {
         LinuxKernel kernel = new LinuxKernel();
-        StepContext context = new StepContext(kernel, new SysfsPartitionLocator(), new ProcessToolRunner());
         BootLog log = new BootLog(err, true);
+        StepContext context = new StepContext(kernel, new SysfsPartitionLocator(), new ProcessToolRunner(),
+                new CharacterDeviceGpioLines(Path.of("/dev")), log::info);
         return new Boot(kernel, context, log, options.debug()).run(Path.of(options.manifest()), options.commandLine());
     }
 

@@ -198,6 +198,13 @@ final class NodeBinder {
                 return fail(scalar, path, "expected a whole number, got '" + text + "'");
             }
         }
+        if (target == Boolean.class) {
+            // YAML 1.1 also reads yes, no, on and off as booleans; a manifest spells them out.
+            if (!Tag.BOOL.equals(tag) || !(text.equals("true") || text.equals("false"))) {
+                return fail(scalar, path, "expected true or false, got '" + text + "'");
+            }
+            return Boolean.valueOf(text);
+        }
         if (target == Duration.class) {
             return parseDuration(scalar, path);
         }
@@ -267,6 +274,9 @@ final class NodeBinder {
         }
         if (target == Integer.class) {
             return "a whole number";
+        }
+        if (target == Boolean.class) {
+            return "true or false";
         }
         return "a single value";
     }

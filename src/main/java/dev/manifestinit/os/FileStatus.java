@@ -20,6 +20,10 @@ public record FileStatus(int mode, long size, int deviceMajor, int deviceMinor, 
         return (mode & TYPE_MASK) == 0100000;
     }
 
+    public boolean isBlockDevice() {
+        return (mode & TYPE_MASK) == 0060000;
+    }
+
     public boolean isSymbolicLink() {
         return (mode & TYPE_MASK) == 0120000;
     }

@@ -57,8 +57,23 @@ public interface Kernel {
      */
     void rereadPartitionTable(String device) throws NativeException;
 
+    /**
+     * Loads the kernel module in the file {@code path} with finit_module(2). {@code parameters} is the
+     * param_values string, such as {@code "queue_depth=64 poll_queues=1"}, or empty. The failure of a
+     * module that is already loaded has the errno EEXIST; a missing file fails in openat with ENOENT.
+     */
+    void loadModule(String path, String parameters) throws NativeException;
+
     /** Marks every file descriptor from {@code lowest} up close-on-exec, so exec leaves only 0 to lowest-1. */
     void closeOnExecFrom(int lowest) throws NativeException;
+
+    /**
+     * Flushes every filesystem with sync(2), then restarts or powers off with reboot(2). Returns
+     * only by throwing. In a PID namespace other than the first, the kernel ends that namespace
+     * instead. Implementations refuse unless this process is PID 1, so that no mistaken call from
+     * a test or a shell ever stops the machine it runs on.
+     */
+    void reboot(RebootCommand command) throws NativeException;
 
     /** execve(2). Returns only by throwing. */
     void execute(String path, List<String> arguments, List<String> environment) throws NativeException;

@@ -188,6 +188,32 @@ public final class LinuxKernel implements Kernel {
     /**
      * {@inheritDoc}
      *
+     * <p>The failure message shows the descriptor with its path, as {@code strace -y} does, such as
+     * {@code finit_module (5</lib/modules/virtio.ko>, "", 0): ENOEXEC (Exec format error)}. Flags are
+     * always 0, so the file must be an uncompressed module built for the running kernel.
+     */
+    @Override
+    public void loadModule(String path, String parameters) throws NativeException {
+        int flags = OpenFlags.READ_ONLY | OpenFlags.CLOSE_ON_EXEC;
+        int fd = libc().openat(Statx.AT_FDCWD, cString(path), flags, 0);
+        if (fd < 0) {
+            throw failure("openat", arguments("AT_FDCWD", quote(path), OpenFlags.current().describe(flags)));
+        }
+        try {
+            long number = SystemCallNumbers.finitModule(System.getProperty("os.arch"));
+            String values = parameters == null ? "" : parameters;
+            if (libc().syscall(number, fd, cString(values), 0) != 0) {
+                throw failure("finit_module", arguments(fd + "<" + path + ">", quote(values), "0"));
+            }
+        } finally {
+            // The descriptor only read the module file, so a failed close cannot lose data.
+            libc().close(fd);
+        }
+    }
+
+    /**
+     * {@inheritDoc}
+     *
      * <p>Uses close_range(2) with CLOSE_RANGE_CLOEXEC (Linux 5.11, glibc 2.34). Where the kernel
      * rejects that with ENOSYS or EINVAL, or glibc lacks close_range, it sets FD_CLOEXEC on each
      * descriptor listed in /proc/self/fd, which must then be mounted.
@@ -250,6 +276,18 @@ public final class LinuxKernel implements Kernel {
             libc().close(fd);
         }
         return descriptors;
+    }
+
+    @Override
+    public void reboot(RebootCommand command) throws NativeException {
+        int pid = processId();
+        if (pid != 1) {
+            throw new NativeException("reboot", arguments(command.constantName()), 1, "EPERM",
+                    "refused by manifest-init: only PID 1 may reboot, and this process is PID " + pid);
+        }
+        libc().sync();
+        libc().reboot(command.value());
+        throw failure("reboot", arguments(command.constantName()));
     }
 
     /**

@@ -11,6 +11,7 @@ import jnr.ffi.Pointer;
 import jnr.ffi.Runtime;
 import jnr.ffi.annotations.IgnoreError;
 import jnr.ffi.annotations.In;
+import jnr.ffi.annotations.Variadic;
 import jnr.ffi.types.size_t;
 import jnr.ffi.types.ssize_t;
 
@@ -199,6 +200,25 @@ final class NativeLibrary {
 
         /** glibc 2.34 and later. Through an older glibc, calling it throws UnsatisfiedLinkError. */
         int close_range(int first, int last, int flags);
+
+        /**
+         * ioctl(2) with a pointer argument. The request is an unsigned long in glibc's prototype;
+         * the GPIO requests fit into a positive Java long.
+         */
+        int ioctl(int fd, long request, Pointer argument);
+
+        /** reboot(2) through glibc's wrapper, which supplies the magic numbers. */
+        int reboot(int command);
+
+        @IgnoreError
+        void sync();
+
+        /**
+         * syscall(2) with the arguments of finit_module(2): a descriptor, the param_values string
+         * and the flags. glibc has no finit_module wrapper.
+         */
+        @Variadic(fixedCount = 1)
+        long syscall(long number, int fd, @In byte[] parameters, int flags);
 
         /** Only for F_GETFD and F_SETFD, whose variadic argument is an int. */
         int fcntl(int fd, int command, int argument);

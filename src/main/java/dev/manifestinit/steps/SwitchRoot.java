@@ -53,25 +53,32 @@ public final class SwitchRoot implements Step {
         Kernel kernel = context.kernel();
         checkPreconditions(kernel);
 
-        for (AbsolutePath mount : apiMounts) {
-            kernel.mount(mount.value(), mount.under(newRoot).value(), null, EnumSet.of(MountFlag.MOVE), null);
-        }
-        kernel.changeDirectory(newRoot.value());
-        // The initramfs is deleted before the new root covers it: afterwards no path reaches it and
-        // its memory would stay in use until the next boot. removeContents never enters another
-        // filesystem, so the new root and the moved mounts are safe.
-        kernel.removeContents("/");
-        // The kernel refuses MS_MOVE out of a mount whose parent is shared.
-        kernel.mount("none", "/", null, EnumSet.of(MountFlag.REC, MountFlag.PRIVATE), null);
-        kernel.mount(".", "/", null, EnumSet.of(MountFlag.MOVE), null);
-        kernel.changeRoot(".");
-        kernel.changeDirectory("/");
+        // From the first move on, the initramfs no longer is as the plan found it, so a failure
+        // requests the failure action at once rather than another root side.
+        try {
+            for (AbsolutePath mount : apiMounts) {
+                kernel.mount(mount.value(), mount.under(newRoot).value(), null, EnumSet.of(MountFlag.MOVE), null);
+            }
+            kernel.changeDirectory(newRoot.value());
+            // The initramfs is deleted before the new root covers it: afterwards no path reaches it and
+            // its memory would stay in use until the next boot. removeContents never enters another
+            // filesystem, so the new root and the moved mounts are safe.
+            kernel.removeContents("/");
+            // The kernel refuses MS_MOVE out of a mount whose parent is shared.
+            kernel.mount("none", "/", null, EnumSet.of(MountFlag.REC, MountFlag.PRIVATE), null);
+            kernel.mount(".", "/", null, EnumSet.of(MountFlag.MOVE), null);
+            kernel.changeRoot(".");
+            kernel.changeDirectory("/");
 
-        kernel.closeOnExecFrom(3);
-        List<String> argv = new ArrayList<>();
-        argv.add(init.value());
-        argv.addAll(arguments);
-        kernel.execute(init.value(), argv, environment());
+            kernel.closeOnExecFrom(3);
+            List<String> argv = new ArrayList<>();
+            argv.add(init.value());
+            argv.addAll(arguments);
+            kernel.execute(init.value(), argv, environment());
+        } catch (NativeException e) {
+            throw new IrreversibleFailure("switch_root to " + newRoot + " failed after it began to change the"
+                    + " mounts and the initramfs", e);
+        }
         throw new IllegalStateException("execve returned without an error");
     }
 

@@ -7,6 +7,7 @@ import dev.manifestinit.manifest.FsckAction;
 import dev.manifestinit.manifest.FsckMode;
 import dev.manifestinit.manifest.FsckOutcome;
 import dev.manifestinit.manifest.FsckPolicy;
+import dev.manifestinit.manifest.KernelModule;
 import dev.manifestinit.manifest.Manifest;
 import dev.manifestinit.manifest.Mount;
 import dev.manifestinit.manifest.Overlay;
@@ -19,6 +20,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * Rules that relate several values of a manifest: labels used against labels declared, mount
@@ -36,6 +38,9 @@ final class ManifestRules {
     private static final Duration MAX_WAIT = Duration.ofHours(1);
     /** Shorter waits are likely a mistaken unit, such as 5ms for 5s. */
     private static final Duration SHORT_WAIT = Duration.ofMillis(100);
+    /** A module parameter as the kernel parses it, without the quoting that would allow spaces. */
+    private static final Pattern MODULE_PARAMETER = Pattern.compile("[A-Za-z0-9_-]+(=[^\\s\"]*)?");
+    private static final List<String> COMPRESSED_MODULE_SUFFIXES = List.of(".ko.xz", ".ko.zst", ".ko.gz");
 
     private final Manifest manifest;
     private final SourceMap positions;
@@ -50,12 +55,14 @@ final class ManifestRules {
 
     List<Finding> check() {
         checkApiFilesystems();
+        checkKernelModules();
         checkDisk();
         checkRoot();
         checkMounts();
         checkDirectories();
         checkOverlays();
         checkInit();
+        new PolicyRules(manifest, positions, failedPaths, findings).check();
         return findings;
     }
 
@@ -82,6 +89,43 @@ final class ManifestRules {
                 }
                 if (api.mountpoint().isRoot()) {
                     error(path + ".mountpoint", "an API filesystem cannot be mounted on /");
+                }
+            }
+        }
+    }
+
+    private void checkKernelModules() {
+        Map<String, Integer> seen = new HashMap<>();
+        List<KernelModule> modules = manifest.kernelModules();
+        for (int i = 0; i < modules.size(); i++) {
+            KernelModule module = modules.get(i);
+            String path = "$.kernelModules[" + i + "]";
+            if (module == null || module.path() == null) {
+                continue;
+            }
+            String file = module.path().value();
+            if (COMPRESSED_MODULE_SUFFIXES.stream().anyMatch(file::endsWith)) {
+                // finit_module takes a compressed file only with MODULE_INIT_COMPRESSED_FILE, which
+                // Linux 5.17 added and only kernels built with CONFIG_MODULE_DECOMPRESS accept.
+                error(path + ".path", "module " + file + " is compressed; decompress it when the image is"
+                        + " built and name the .ko file, because finit_module loads compressed modules only"
+                        + " on kernels built with CONFIG_MODULE_DECOMPRESS");
+                continue;
+            }
+            if (!file.endsWith(KernelModule.SUFFIX)) {
+                error(path + ".path", "expected a kernel module file ending in .ko, got " + file);
+                continue;
+            }
+            Integer earlier = seen.putIfAbsent(module.name(), i);
+            if (earlier != null) {
+                error(path + ".path", "module " + module.name() + " is already loaded by $.kernelModules["
+                        + earlier + "]");
+            }
+            for (int j = 0; j < module.parameters().size(); j++) {
+                String parameter = module.parameters().get(j);
+                if (parameter != null && !MODULE_PARAMETER.matcher(parameter).matches()) {
+                    error(path + ".parameters[" + j + "]", "invalid module parameter '" + parameter
+                            + "': expected name or name=value, without spaces or quotes");
                 }
             }
         }

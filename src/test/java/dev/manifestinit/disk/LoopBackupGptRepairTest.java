@@ -121,6 +121,11 @@ class LoopBackupGptRepairTest {
         }
 
         @Override
+        public void loadModule(String path, String parameters) throws NativeException {
+            kernel.loadModule(path, parameters);
+        }
+
+        @Override
         public FileStatus status(String path, boolean followLinks) throws NativeException {
             return kernel.status(path, followLinks);
         }
@@ -178,6 +183,11 @@ class LoopBackupGptRepairTest {
         @Override
         public void execute(String path, List<String> arguments, List<String> environment) {
             throw new UnsupportedOperationException("execute");
+        }
+
+        @Override
+        public void reboot(dev.manifestinit.os.RebootCommand command) {
+            throw new UnsupportedOperationException("reboot");
         }
     }
 }

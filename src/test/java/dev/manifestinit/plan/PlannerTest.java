@@ -29,6 +29,10 @@ class PlannerTest {
     @CsvSource(delimiter = '|', value = {
         "rainier | console=ttyS4,115200n8 rootwait | rainier-default.plan",
         "rainier | console=ttyS4 root=PARTLABEL=rofs-b -- --log-level=debug | rainier-rofs-b.plan",
+        "rainier | init.break=SwitchRoot init.break=7 init.break=NoSuchStep | rainier-break.plan",
+        "production | console=ttyS4 | production.plan",
+        "production | manifest-init.shell root=PARTLABEL=rofs-b init.break=CheckFilesystem | production-shell-flag.plan",
+        "production | init.break=12 | production-break-without-shell.plan",
     })
     void planMatchesGoldenFile(String machine, String commandLine, String golden) throws Exception {
         Plan plan = new Planner().plan(load(machine), KernelCommandLine.parse(commandLine));
@@ -95,6 +99,9 @@ class PlannerTest {
 
     static Manifest load(String machine) throws IOException {
         Path file = Path.of("manifests", machine + ".yaml");
+        if (!Files.exists(file)) {
+            file = Path.of("src/test/resources/manifests", machine + ".yaml");
+        }
         Report report = new ManifestValidator().validate(file, file.toString());
         assertFalse(report.hasErrors(), report.findings().toString());
         return report.loaded().manifest();

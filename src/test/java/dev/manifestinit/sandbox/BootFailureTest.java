@@ -18,9 +18,10 @@ import org.junit.jupiter.api.condition.EnabledIf;
  * statuses, the label, path or device named, and no exception in the output. The initramfs files
  * must still be there afterwards, which shows that the init stopped before deleting anything.
  *
- * <p>The init starts /bin/sh as an emergency shell when a boot fails, and that shell's exit status
- * would hide the init's. So these boots leave /bin/sh out of the initramfs, except the one test of
- * the emergency shell itself.
+ * <p>manifests/rainier.yaml starts /bin/sh as an emergency shell when a boot fails, and that shell's
+ * exit status would hide the init's. So these boots leave /bin/sh out of the initramfs, except the
+ * tests of the shell itself; without it the manifest's withoutShell, a reboot, ends the PID
+ * namespace with status 129.
  *
  * <p>Disk layout (src/sandbox/boot): by default GPT with rofs-a, rofs-b, rwfs and hostfw on a loop
  * device; some tests change the layout or the rofs images' /sbin/init.
@@ -86,13 +87,26 @@ class BootFailureTest {
     }
 
     @Test
-    void emergencyShellReadsConsole() throws Exception {
+    void invalidManifestStartsNoShell() throws Exception {
         Path manifest = SandboxBoot.editedManifest("syntax-error", "    options: [rw]\n", "    options: [rw\n");
+        Path console = SandboxBoot.consoleInput("no-shell", "echo EMERGENCY-SHELL-RAN\nexit 7\n");
+        BootResult boot = SandboxBoot.boot("failure-invalid-manifest-shell", "--manifest", manifest.toString(),
+                "--console-input", console.toString());
+
+        assertStoppedBeforeSwitch(boot);
+        assertEquals(OptionalInt.of(1), boot.pid1ExitStatus(), () -> boot.withLog("the init's exit status is not 1"));
+        assertFalse(boot.initOutput().lines().anyMatch("EMERGENCY-SHELL-RAN"::equals),
+                () -> boot.withLog("a shell ran although the manifest that allows it is invalid"));
+    }
+
+    @Test
+    void emergencyShellReadsConsole() throws Exception {
         Path console = SandboxBoot.consoleInput("emergency-shell", "echo EMERGENCY-SHELL-RAN\nexit 7\n");
-        BootResult boot = SandboxBoot.boot("failure-emergency-shell", "--manifest", manifest.toString(),
+        BootResult boot = SandboxBoot.boot("failure-emergency-shell", "--target-init", "none",
                 "--console-input", console.toString());
 
         assertNotEquals(0, boot.exitCode(), () -> boot.withLog("the boot passed"));
+        assertEquals(OptionalInt.of(7), boot.pid1ExitStatus(), () -> boot.withLog("the shell's exit status is not 7"));
         assertFalse(boot.markerPrinted(), () -> boot.withLog("the target init ran"));
         assertTrue(boot.initOutput().lines().anyMatch("EMERGENCY-SHELL-RAN"::equals),
                 () -> boot.withLog("the emergency shell did not run the console's commands"));

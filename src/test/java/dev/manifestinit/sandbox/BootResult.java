@@ -14,7 +14,7 @@ import java.util.stream.Collectors;
 /** The output of one run of src/sandbox/boot, with its check lines parsed. */
 final class BootResult {
     private static final Pattern HARNESS_LINE =
-            Pattern.compile("boot:|run-sandbox:|CHECK |SANDBOX PID1 |BOOT (PASSED|FAILED)");
+            Pattern.compile("boot:|run-sandbox:|CHECK |SANDBOX PID1 |BOOT (PASSED|FAILED)|UBOOT-ENV |FILE ");
     private static final Pattern PID1_STATUS = Pattern.compile("(?m)^SANDBOX PID1 EXIT STATUS (\\d+)$");
 
     private final String name;

@@ -1,9 +1,9 @@
 package dev.manifestinit.sandbox;
 
 import dev.manifestinit.testing.Privileges;
+import dev.manifestinit.testing.ProductJar;
 import java.io.File;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,32 +11,20 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.jar.Attributes;
-import java.util.jar.JarEntry;
-import java.util.jar.JarOutputStream;
-import java.util.jar.Manifest;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
- * Runs src/sandbox/boot, which needs root, a loop device and namespaces.
- *
- * <p>Surefire runs the tests before {@code package}, so target/manifest-init.jar is missing on a
- * clean build and stale after a change. The tests therefore build their own jar from
- * target/classes, with the same Main-Class and a Class-Path naming the jars in target/lib, which
- * Maven fills before the tests. The boot puts that jar at /manifest-init.jar and target/lib at
- * /lib of the initramfs, where the Class-Path finds them, exactly as with the packaged jar.
+ * Runs src/sandbox/boot, which needs root, a loop device and namespaces, with the jar that
+ * {@link ProductJar} builds from target/classes.
  *
  * <p>Each boot's full output is kept in target/sandbox/logs/NAME.log.
  */
 final class SandboxBoot {
-    static final String MAIN_CLASS = "dev.manifestinit.cli.Main";
+    static final String MAIN_CLASS = ProductJar.MAIN_CLASS;
 
-    static final Path PROJECT = Path.of("").toAbsolutePath();
+    static final Path PROJECT = ProductJar.PROJECT;
     private static final Path BOOT_SCRIPT = PROJECT.resolve("src/sandbox/boot");
-    private static final Path CLASSES = PROJECT.resolve("target/classes");
-    private static final Path LIB = PROJECT.resolve("target/lib");
-    private static final Path JAR = PROJECT.resolve("target/sandbox/jar/manifest-init.jar");
+    private static final Path LIB = ProductJar.LIB;
     private static final Path LOGS = PROJECT.resolve("target/sandbox/logs");
 
     /** The boot's --timeout, after which run-sandbox kills the sandbox's PID 1. */
@@ -44,14 +32,12 @@ final class SandboxBoot {
     /** Longer than the boot's own limit, so that the boot normally ends by itself and cleans up. */
     private static final long PROCESS_TIMEOUT_SECONDS = BOOT_TIMEOUT_SECONDS + 120;
 
-    private static boolean jarBuilt;
-
     private SandboxBoot() {
     }
 
     /** Whether the product's command-line entry point has been compiled, so the Java init can boot. */
     static boolean productCliBuilt() {
-        return Files.isRegularFile(CLASSES.resolve(MAIN_CLASS.replace('.', '/') + ".class"));
+        return ProductJar.productCliBuilt();
     }
 
     /**
@@ -60,7 +46,7 @@ final class SandboxBoot {
      */
     static BootResult boot(String name, String... arguments) throws IOException, InterruptedException {
         Privileges.requirePrivateMountNamespace();
-        Path jar = buildJar();
+        Path jar = ProductJar.build();
         List<String> command = new ArrayList<>();
         command.add(BOOT_SCRIPT.toString());
         command.addAll(List.of("--jar", jar.toString(), "--lib", LIB.toString(),
@@ -118,45 +104,5 @@ final class SandboxBoot {
         Files.createDirectories(input.getParent());
         Files.writeString(input, text);
         return input;
-    }
-
-    private static synchronized Path buildJar() throws IOException {
-        if (jarBuilt) {
-            return JAR;
-        }
-        if (!Files.isDirectory(LIB)) {
-            throw new IllegalStateException(LIB + " is missing; run the tests through Maven, which"
-                    + " copies the runtime dependencies there before the tests");
-        }
-        List<String> libraries;
-        try (Stream<Path> files = Files.list(LIB)) {
-            libraries = files.map(file -> "lib/" + file.getFileName())
-                    .filter(entry -> entry.endsWith(".jar"))
-                    .sorted()
-                    .toList();
-        }
-        Manifest manifest = new Manifest();
-        Attributes attributes = manifest.getMainAttributes();
-        attributes.put(Attributes.Name.MANIFEST_VERSION, "1.0");
-        attributes.put(Attributes.Name.MAIN_CLASS, MAIN_CLASS);
-        attributes.put(Attributes.Name.CLASS_PATH, String.join(" ", libraries));
-        attributes.put(new Attributes.Name("Enable-Native-Access"), "ALL-UNNAMED");
-
-        Files.createDirectories(JAR.getParent());
-        List<Path> classFiles;
-        try (Stream<Path> files = Files.walk(CLASSES)) {
-            classFiles = files.filter(Files::isRegularFile).sorted().collect(Collectors.toList());
-        }
-        try (OutputStream file = Files.newOutputStream(JAR);
-                JarOutputStream jar = new JarOutputStream(file, manifest)) {
-            for (Path classFile : classFiles) {
-                String entry = CLASSES.relativize(classFile).toString().replace(File.separatorChar, '/');
-                jar.putNextEntry(new JarEntry(entry));
-                Files.copy(classFile, jar);
-                jar.closeEntry();
-            }
-        }
-        jarBuilt = true;
-        return JAR;
     }
 }

@@ -3,6 +3,7 @@ package dev.manifestinit.steps;
 import dev.manifestinit.os.FileStatus;
 import dev.manifestinit.os.Kernel;
 import dev.manifestinit.os.MountFlag;
+import dev.manifestinit.os.NativeException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -19,6 +20,8 @@ final class FakeKernel implements Kernel {
     final Map<String, FileStatus> files = new HashMap<>();
     final Set<String> mountPoints = new HashSet<>();
     final Map<String, Long> magics = new HashMap<>();
+    /** The failure of finit_module for a module file, by path; other files load. */
+    final Map<String, NativeException> moduleFailures = new HashMap<>();
     int pid = 1;
 
     void directory(String path) {
@@ -87,6 +90,15 @@ final class FakeKernel implements Kernel {
     }
 
     @Override
+    public void loadModule(String path, String parameters) throws NativeException {
+        changes.add(("load module " + path + " " + parameters).strip());
+        NativeException failure = moduleFailures.get(path);
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    @Override
     public void closeOnExecFrom(int lowest) {
         changes.add("close on exec from " + lowest);
     }
@@ -94,5 +106,10 @@ final class FakeKernel implements Kernel {
     @Override
     public void execute(String path, List<String> arguments, List<String> environment) {
         changes.add("exec " + path + " " + arguments);
+    }
+
+    @Override
+    public void reboot(dev.manifestinit.os.RebootCommand command) {
+        changes.add("reboot " + command);
     }
 }
