@@ -99,7 +99,7 @@ public final class Main {
                 case BOOT -> boot(options);
             };
         } catch (RuntimeException e) {
-            // A bug, not a user error: say so plainly, and show the trace only with --debug.
+            // A bug, not a user error: report it as internal, with the stack trace only under --debug.
             err.println("manifest-init: internal error: " + e);
             if (options.debug()) {
                 e.printStackTrace(err);
@@ -152,7 +152,10 @@ public final class Main {
         if (json) {
             out.print(jsonReport.format(!invalid && !unreadable, options.strict()));
         }
-        return unreadable ? USAGE : invalid ? INVALID : OK;
+        if (unreadable) {
+            return USAGE;
+        }
+        return invalid ? INVALID : OK;
     }
 
     private static long count(Report report, Severity severity) {
