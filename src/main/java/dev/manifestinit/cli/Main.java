@@ -108,7 +108,7 @@ public final class Main {
                 case BOOT -> boot(options);
             };
         } catch (RuntimeException e) {
-            // A bug, not a user error: say so plainly, and show the trace only with --debug.
+            // A bug, not a user error: report it as internal, with the stack trace only under --debug.
             err.println("manifest-init: internal error: " + e);
             if (options.debug()) {
                 e.printStackTrace(err);
