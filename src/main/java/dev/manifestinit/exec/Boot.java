@@ -99,7 +99,7 @@ public final class Boot {
             // steps would otherwise do at their first native calls.
             PhaseClock.mark("prepare");
             while (!check.isDone() && kernel.prepareNext()) {
-                // Each preparation is short, so the main thread stops soon after the check ends.
+                // Each preparation makes a few native calls, so the main thread stops soon after the check ends.
             }
         }
 
