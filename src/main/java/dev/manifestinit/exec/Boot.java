@@ -94,6 +94,15 @@ public final class Boot {
         log.info("[started] boot from " + manifestFile);
         record.put("manifest", manifestFile.toString());
 
+        if (!check.isDone()) {
+            // The main thread would only wait for the check, so it does now some of what the
+            // steps would otherwise do at their first native calls.
+            PhaseClock.mark("prepare");
+            while (!check.isDone() && kernel.prepareNext()) {
+                // Each preparation makes a few native calls, so the main thread stops soon after the check ends.
+            }
+        }
+
         Manifest manifest;
         try {
             PhaseClock.mark("manifest-wait");

@@ -45,6 +45,11 @@ final class ManifestCheck {
         return check;
     }
 
+    /** Returns whether the check has ended, so that {@link #result} returns at once. */
+    boolean isDone() {
+        return task.isDone();
+    }
+
     /** Waits for the check and returns its result, or throws what the check threw. */
     Result result() throws ManifestLoader.UnreadableManifestException {
         boolean interrupted = false;

@@ -79,22 +79,30 @@ final class ContentsRemover {
             if (name == null) {
                 return empty;
             }
-            if (!removeEntry(fd, path, name)) {
+            if (!removeEntry(fd, path, name, reader.type())) {
                 empty = false;
             }
         }
     }
 
-    /** Removes one entry of the directory open as {@code parentFd}. Returns true when it is gone. */
-    private boolean removeEntry(int parentFd, String parentPath, byte[] name) {
-        String parent = describeDirectory(parentFd, parentPath);
-        String quotedName = quote(decode(name));
+    /**
+     * Removes one entry of the directory open as {@code parentFd}. Returns true when it is gone.
+     *
+     * @param type the entry's d_type from getdents64. Where it names a type other than a directory,
+     *     the entry is unlinked without statx: unlinkat never enters a mount, and it fails with EBUSY
+     *     on a file that is a mount point, as it would after statx.
+     */
+    private boolean removeEntry(int parentFd, String parentPath, byte[] name, int type) {
+        if (type != DirectoryReader.TYPE_UNKNOWN && type != DirectoryReader.TYPE_DIRECTORY) {
+            return unlink(parentFd, parentPath, name, 0);
+        }
         if (statx.fill(parentFd, name, Statx.AT_SYMLINK_NOFOLLOW) != 0) {
-            failures.add(failure("statx", arguments(parent, quotedName, "AT_SYMLINK_NOFOLLOW", "STATX_BASIC_STATS")));
+            failures.add(failure("statx", arguments(describeDirectory(parentFd, parentPath), quote(decode(name)),
+                    "AT_SYMLINK_NOFOLLOW", "STATX_BASIC_STATS")));
             return false;
         }
         if (!statx.isDirectory()) {
-            return unlink(parentFd, parent, name, quotedName, 0);
+            return unlink(parentFd, parentPath, name, 0);
         }
         if (isOtherMount()) {
             return false;
@@ -104,13 +112,12 @@ final class ContentsRemover {
 
     /** Empties and then removes one subdirectory on the top directory's filesystem. Returns true when it is gone. */
     private boolean removeDirectory(int parentFd, String parentPath, byte[] name) {
-        String parent = describeDirectory(parentFd, parentPath);
-        String quotedName = quote(decode(name));
         String path = parentPath.endsWith("/") ? parentPath + decode(name) : parentPath + "/" + decode(name);
         int flags = OpenFlags.READ_ONLY | openFlags.directory() | openFlags.noFollow() | OpenFlags.CLOSE_ON_EXEC;
         int fd = libc.openat(parentFd, name, flags, 0);
         if (fd < 0) {
-            failures.add(failure("openat", arguments(parent, quotedName, openFlags.describe(flags))));
+            failures.add(failure("openat", arguments(describeDirectory(parentFd, parentPath), quote(decode(name)),
+                    openFlags.describe(flags))));
             return false;
         }
         boolean empty;
@@ -127,7 +134,7 @@ final class ContentsRemover {
         } finally {
             closeDirectory(fd, path);
         }
-        return empty && unlink(parentFd, parent, name, quotedName, AT_REMOVEDIR);
+        return empty && unlink(parentFd, parentPath, name, AT_REMOVEDIR);
     }
 
     /** Returns whether the directory in the statx buffer is the root of a mount below the top directory. */
@@ -135,10 +142,12 @@ final class ContentsRemover {
         return !statx.sameDevice(topMajor, topMinor) || statx.isMountRoot();
     }
 
-    private boolean unlink(int parentFd, String parent, byte[] name, String quotedName, int flags) {
+    /** Unlinks one entry; the message strings are built only when it fails. */
+    private boolean unlink(int parentFd, String parentPath, byte[] name, int flags) {
         if (libc.unlinkat(parentFd, name, flags) != 0) {
             String flagText = flags == AT_REMOVEDIR ? "AT_REMOVEDIR" : "0";
-            failures.add(failure("unlinkat", arguments(parent, quotedName, flagText)));
+            failures.add(failure("unlinkat", arguments(describeDirectory(parentFd, parentPath), quote(decode(name)),
+                    flagText)));
             return false;
         }
         removed++;

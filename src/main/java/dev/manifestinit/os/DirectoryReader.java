@@ -16,13 +16,18 @@ final class DirectoryReader {
     // struct linux_dirent64 is the same on every architecture: u64 d_ino, s64 d_off, u16 d_reclen,
     // u8 d_type, then d_name, NUL-terminated and padded so that the next record is 8-byte aligned.
     private static final int OFFSET_RECORD_LENGTH = 16;
+    private static final int OFFSET_TYPE = 18;
     private static final int OFFSET_NAME = 19;
+    /** d_type when the filesystem does not fill it in; the caller must then ask statx. */
+    static final int TYPE_UNKNOWN = 0;
+    static final int TYPE_DIRECTORY = 4;
 
     private final int fd;
     private final String fdDescription;
     private final Pointer buffer = Memory.allocateDirect(NativeLibrary.runtime(), BUFFER_SIZE);
     private int filled;
     private int position;
+    private int type;
 
     /**
      * @param fd a descriptor opened with O_DIRECTORY
@@ -54,11 +59,20 @@ final class DirectoryReader {
             int nameLength = buffer.indexOf(position + OFFSET_NAME, (byte) 0, recordLength - OFFSET_NAME);
             byte[] name = new byte[nameLength + 1];
             buffer.get(position + OFFSET_NAME, name, 0, nameLength);
+            type = buffer.getByte(position + OFFSET_TYPE) & 0xff;
             position += recordLength;
             if (!isDotOrDotDot(name)) {
                 return name;
             }
         }
+    }
+
+    /**
+     * Returns the d_type of the entry that {@link #next} returned last, such as
+     * {@link #TYPE_DIRECTORY}, or {@link #TYPE_UNKNOWN} where the filesystem does not report types.
+     */
+    int type() {
+        return type;
     }
 
     private static boolean isDotOrDotDot(byte[] name) {

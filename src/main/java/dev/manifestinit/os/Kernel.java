@@ -77,4 +77,15 @@ public interface Kernel {
 
     /** execve(2). Returns only by throwing. */
     void execute(String path, List<String> arguments, List<String> environment) throws NativeException;
+
+    /**
+     * Makes the next of a few short preparations for the calls that a boot makes later, such as
+     * binding native functions, with calls that change nothing, so that the first real use of each
+     * costs less. Returns false when none is left. The boot calls it on its main thread while that
+     * would otherwise wait for the manifest check, and stops when the check ends. The default has
+     * none.
+     */
+    default boolean prepareNext() {
+        return false;
+    }
 }

@@ -48,6 +48,9 @@ public final class LinuxKernel implements Kernel {
     private static final int ENOENT = 2;
     private static final int EBADF = 9;
     private static final int ENOTDIR = 20;
+    private static final int PREPARATIONS = 5;
+
+    private int preparations;
 
     @Override
     public void mount(String source, String target, String fsType, Set<MountFlag> flags, String data)
@@ -330,6 +333,68 @@ public final class LinuxKernel implements Kernel {
         array.putAddress((long) values.size() * addressSize, 0L);
         keepAlive.add(array);
         return array;
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>JNR-FFI binds a function at its first call, and the first call with array and pointer
+     * arguments also loads and initialises the classes that pass them. Each preparation makes the
+     * first call of functions that a boot uses, the first steps' functions first. statx, openat,
+     * getdents64, close and statfs64 only read {@code /}. mount, mkdir, unlinkat, chdir, chroot and
+     * execve get an empty path, which fails with ENOENT before the kernel looks at the other
+     * arguments (path_resolution(7)), so they change nothing. Results and failures are ignored:
+     * the real calls later report their own.
+     */
+    @Override
+    public boolean prepareNext() {
+        if (preparations >= PREPARATIONS) {
+            return false;
+        }
+        try {
+            prepare(preparations);
+        } catch (NativeException | RuntimeException e) {
+            // Nothing was changed, and the boot's own calls report what fails for them.
+        } finally {
+            preparations++;
+        }
+        return preparations < PREPARATIONS;
+    }
+
+    private void prepare(int preparation) throws NativeException {
+        NativeLibrary.LibC libc = libc();
+        byte[] empty = cString("");
+        switch (preparation) {
+            case 0 -> libc.mount(empty, empty, null, 0L, null);
+            case 1 -> {
+                new Statx().fill(Statx.AT_FDCWD, cString("/"), Statx.AT_SYMLINK_NOFOLLOW);
+                libc.mkdir(empty, 0);
+            }
+            case 2 -> {
+                OpenFlags openFlags = OpenFlags.current();
+                int flags = OpenFlags.READ_ONLY | openFlags.directory() | OpenFlags.CLOSE_ON_EXEC;
+                int fd = libc.openat(Statx.AT_FDCWD, cString("/"), flags, 0);
+                if (fd >= 0) {
+                    try {
+                        new DirectoryReader(fd, "/").next();
+                    } finally {
+                        libc.close(fd);
+                    }
+                }
+                libc.unlinkat(Statx.AT_FDCWD, empty, 0);
+            }
+            case 3 -> {
+                filesystemMagic("/");
+                libc.chdir(empty);
+                libc.chroot(empty);
+            }
+            default -> {
+                Runtime runtime = NativeLibrary.runtime();
+                Pointer noStrings = Memory.allocateDirect(runtime, runtime.addressSize(), true);
+                libc.execve(empty, noStrings, noStrings);
+                Reference.reachabilityFence(noStrings);
+            }
+        }
     }
 
     /** Formats umount2 flags as {@code MNT_DETACH|...}, with unknown bits in hexadecimal, or {@code 0}. */

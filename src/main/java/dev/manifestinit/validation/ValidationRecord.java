@@ -7,8 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.CodeSource;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HexFormat;
@@ -138,7 +136,7 @@ public final class ValidationRecord {
     }
 
     static String sha256(byte[] bytes) {
-        return HexFormat.of().formatHex(sha256Digest().digest(bytes));
+        return HexFormat.of().formatHex(Sha256.digest(bytes));
     }
 
     /**
@@ -179,12 +177,4 @@ public final class ValidationRecord {
         return "crc32:" + Long.toHexString(checksum.getValue()) + " size:" + size;
     }
 
-    private static MessageDigest sha256Digest() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            // Every Java SE implementation must provide SHA-256.
-            throw new IllegalStateException("SHA-256 is not available", e);
-        }
-    }
 }

@@ -235,6 +235,30 @@ class LinuxKernelMountTest {
         assertEquals("kept", Files.readString(source.resolve("kept")));
     }
 
+    /**
+     * A file that is a mount point is unlinked without statx, because getdents64 reports it as a
+     * regular file. unlinkat fails with EBUSY, so the mounted file stays and the rest goes.
+     */
+    @Test
+    void removeContentsKeepsFileMountPoint() throws Exception {
+        Path root = Files.createDirectory(directory.resolve("root"));
+        mountTmpfs(root, EnumSet.noneOf(MountFlag.class), null);
+        Path source = Files.writeString(directory.resolve("source"), "kept");
+        Path target = Files.writeString(root.resolve("target"), "");
+        Files.writeString(root.resolve("file"), "x");
+        kernel.mount(source.toString(), target.toString(), null, EnumSet.of(MountFlag.BIND), null);
+        mounted.push(target);
+
+        NativeException e = assertThrows(NativeException.class, () -> kernel.removeContents(root.toString()));
+
+        assertEquals("unlinkat", e.operation());
+        assertEquals("EBUSY", e.errnoName());
+        assertTrue(e.getMessage().contains("<" + root + ">, \"target\", 0)"), e.getMessage());
+        assertEquals(List.of("target"), names(root));
+        assertEquals("kept", Files.readString(target));
+        assertEquals("kept", Files.readString(source));
+    }
+
     @Test
     void removeContentsOfSymbolicLinkIsRejected() throws Exception {
         Path root = Files.createDirectory(directory.resolve("root"));

@@ -20,6 +20,23 @@ class LinuxKernelTest {
     private final LinuxKernel kernel = new LinuxKernel();
 
     @Test
+    void preparationsChangeNothing() throws Exception {
+        String mounts = Files.readString(Path.of("/proc/self/mountinfo"));
+        Path workingDirectory = Path.of("/proc/self/cwd").toRealPath();
+        Path root = Path.of("/proc/self/root").toRealPath();
+        int preparations = 1;
+        while (kernel.prepareNext()) {
+            preparations++;
+            assertTrue(preparations <= 10, "prepareNext still returns true after 10 calls");
+        }
+
+        assertFalse(kernel.prepareNext());
+        assertEquals(mounts, Files.readString(Path.of("/proc/self/mountinfo")));
+        assertEquals(workingDirectory, Path.of("/proc/self/cwd").toRealPath());
+        assertEquals(root, Path.of("/proc/self/root").toRealPath());
+    }
+
+    @Test
     void makeDirectoryCreatesWithMode(@TempDir Path directory) throws Exception {
         Path created = directory.resolve("created");
 
