@@ -9,16 +9,16 @@ import java.nio.file.Path;
 import java.security.CodeSource;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
 import java.util.zip.CRC32;
+import java.util.zip.CRC32C;
 
 /**
- * The proof that {@code --validate} found manifests valid: the SHA-256 of each manifest's bytes,
- * and the fingerprint of the program that validated them. The image build writes it with
+ * The proof that {@code --validate} found manifests valid: the CRC-32C and size of each manifest's
+ * bytes, and the fingerprint of the program that validated them. The image build writes it with
  * {@code --validate FILE --record RECORD} and ships it beside the manifest as
  * {@code MANIFEST.validated}. At boot, a manifest whose bytes and validator match the record skips
  * the bean constraints, because Hibernate Validator's start-up takes hundreds of milliseconds. The
@@ -28,21 +28,24 @@ import java.util.zip.CRC32;
  * <p>The file is text:
  *
  * <pre>
- * manifest-init validation record 1
- * validator 3f5a...   (CRC-32 of the validating program, see {@link #validatorFingerprint})
- * sha256 9c1d...      (one line per valid manifest)
+ * manifest-init validation record 2
+ * validator crc32:3f5a... size:...      (the validating program, see {@link #validatorFingerprint})
+ * manifest crc32c:9c1d... size:...      (one line per valid manifest)
  * </pre>
  *
  * <p>The record guards against mistakes, not attacks: whoever can change the manifest in the
- * initramfs can change the record and the program as well.
+ * initramfs can change the record and the program as well. So a checksum is enough, and CRC-32C
+ * needs nothing at boot, while the JDK's first SHA-256 sets up its security providers, which
+ * took about 50 ms of a cold JVM here. A changed manifest of the same size matches by chance with
+ * a probability of 2<sup>-32</sup>.
  */
 public final class ValidationRecord {
     /** The record of {@code MANIFEST} is the file {@code MANIFEST} + this suffix. */
     public static final String SUFFIX = ".validated";
 
-    private static final String HEADER = "manifest-init validation record 1";
+    private static final String HEADER = "manifest-init validation record 2";
     private static final String VALIDATOR = "validator ";
-    private static final String SHA256 = "sha256 ";
+    private static final String MANIFEST = "manifest ";
 
     private final String validator;
     private final Set<String> manifestDigests;
@@ -68,12 +71,12 @@ public final class ValidationRecord {
     public static void write(Path file, Collection<byte[]> validManifests) throws IOException {
         Set<String> digests = new LinkedHashSet<>();
         for (byte[] manifest : validManifests) {
-            digests.add(sha256(manifest));
+            digests.add(checksum(manifest));
         }
         StringBuilder text = new StringBuilder(HEADER).append('\n');
         text.append(VALIDATOR).append(validatorFingerprint()).append('\n');
         for (String digest : digests) {
-            text.append(SHA256).append(digest).append('\n');
+            text.append(MANIFEST).append(digest).append('\n');
         }
         Files.writeString(file, text, StandardCharsets.UTF_8);
     }
@@ -102,8 +105,8 @@ public final class ValidationRecord {
             String line = lines.get(i);
             if (line.startsWith(VALIDATOR) && validator == null) {
                 validator = line.substring(VALIDATOR.length());
-            } else if (line.startsWith(SHA256)) {
-                digests.add(line.substring(SHA256.length()));
+            } else if (line.startsWith(MANIFEST)) {
+                digests.add(line.substring(MANIFEST.length()));
             } else if (!line.isEmpty()) {
                 throw new InvalidRecordException(file + ":" + (i + 1) + ": unexpected line in a validation record: "
                         + line, null);
@@ -117,7 +120,7 @@ public final class ValidationRecord {
 
     /** Compares {@code manifest} with this record: it matches when this same program checked the same bytes. */
     public Match match(byte[] manifest) throws IOException {
-        if (!manifestDigests.contains(sha256(manifest))) {
+        if (!manifestDigests.contains(checksum(manifest))) {
             return Match.OTHER_MANIFEST;
         }
         if (!validator.equals(validatorFingerprint())) {
@@ -135,8 +138,11 @@ public final class ValidationRecord {
         OTHER_VALIDATOR
     }
 
-    static String sha256(byte[] bytes) {
-        return HexFormat.of().formatHex(Sha256.digest(bytes));
+    /** Returns the CRC-32C and the size of {@code bytes} as the record writes them. */
+    static String checksum(byte[] bytes) {
+        CRC32C checksum = new CRC32C();
+        checksum.update(bytes);
+        return "crc32c:" + Long.toHexString(checksum.getValue()) + " size:" + bytes.length;
     }
 
     /**

@@ -53,12 +53,31 @@ class ValidationRecordTest {
     }
 
     @Test
-    void recordHoldsSha256OfManifest() throws IOException {
+    void recordHoldsChecksumOfManifest() throws IOException {
         Path file = directory.resolve("manifest.yaml.validated");
-        ValidationRecord.write(file, List.of("abc".getBytes(StandardCharsets.US_ASCII)));
-        // The SHA-256 of "abc" from FIPS 180-2, appendix B.1.
-        assertTrue(Files.readString(file).contains(
-                "sha256 ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad\n"), Files.readString(file));
+        ValidationRecord.write(file, List.of("123456789".getBytes(StandardCharsets.US_ASCII)));
+        // The CRC-32C check value of "123456789" (RFC 3720, the iSCSI CRC).
+        assertTrue(Files.readString(file).contains("manifest crc32c:e3069283 size:9\n"), Files.readString(file));
+    }
+
+    @Test
+    void sameSizeOtherBytesDoNotMatch() throws IOException {
+        Path file = directory.resolve("manifest.yaml.validated");
+        ValidationRecord.write(file, List.of("default: rofs-a\n".getBytes(StandardCharsets.US_ASCII)));
+        ValidationRecord record = ValidationRecord.read(file);
+
+        assertEquals(ValidationRecord.Match.OTHER_MANIFEST,
+                record.match("default: rofs-b\n".getBytes(StandardCharsets.US_ASCII)));
+    }
+
+    @Test
+    void firstVersionRecordIsRejected() throws IOException {
+        Path file = directory.resolve("manifest.yaml.validated");
+        Files.writeString(file, "manifest-init validation record 1\nvalidator crc32:0 size:1\nsha256 00\n");
+        ValidationRecord.InvalidRecordException e =
+                assertThrows(ValidationRecord.InvalidRecordException.class, () -> ValidationRecord.read(file));
+
+        assertTrue(e.getMessage().contains("is not a validation record"), e.getMessage());
     }
 
     @Test
