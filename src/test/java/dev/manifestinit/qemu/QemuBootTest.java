@@ -138,6 +138,12 @@ class QemuBootTest {
         }
     }
 
+    @Test
+    void bootUsesValidationRecord() throws IOException {
+        assertTrue(serialLog("rofs-a").contains("manifest-init: the manifest matches the validation record"),
+                () -> withLog("rofs-a", "the boot validated the manifest in full instead of using its record"));
+    }
+
     private String scenarioLine(String scenario) {
         Optional<String> line = output.lines().filter(text -> text.startsWith("SCENARIO " + scenario + " ")).findFirst();
         return line.orElseGet(() -> fail("no SCENARIO line for " + scenario + ":\n" + output));
