@@ -200,7 +200,7 @@ public final class LinuxKernel implements Kernel {
             throw failure("openat", arguments("AT_FDCWD", quote(path), OpenFlags.current().describe(flags)));
         }
         try {
-            long number = SystemCallNumbers.finitModule(System.getProperty("os.arch"));
+            long number = SystemCallNumbers.finitModule(Architecture.current());
             String values = parameters == null ? "" : parameters;
             if (libc().syscall(number, fd, cString(values), 0) != 0) {
                 throw failure("finit_module", arguments(fd + "<" + path + ">", quote(values), "0"));

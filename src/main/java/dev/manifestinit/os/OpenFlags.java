@@ -2,7 +2,6 @@ package dev.manifestinit.os;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The open(2) flags whose values differ between architectures. ARM, AArch64 and PowerPC define
@@ -17,41 +16,18 @@ record OpenFlags(int directory, int noFollow) {
     static final int CLOSE_ON_EXEC = 02000000;
 
     private static final OpenFlags GENERIC = new OpenFlags(0200000, 0400000);
-    private static final OpenFlags ARM = new OpenFlags(040000, 0100000);
+    private static final OpenFlags ARM_LAYOUT = new OpenFlags(040000, 0100000);
 
-    /** Keys are values of the os.arch system property. */
-    private static final Map<String, OpenFlags> BY_ARCHITECTURE = Map.ofEntries(
-            Map.entry("amd64", GENERIC),
-            Map.entry("x86_64", GENERIC),
-            Map.entry("x86", GENERIC),
-            Map.entry("i386", GENERIC),
-            Map.entry("i686", GENERIC),
-            Map.entry("riscv64", GENERIC),
-            Map.entry("loongarch64", GENERIC),
-            Map.entry("s390x", GENERIC),
-            Map.entry("arm", ARM),
-            Map.entry("aarch64", ARM),
-            Map.entry("ppc", ARM),
-            Map.entry("ppc64", ARM),
-            Map.entry("ppc64le", ARM));
-
-    /**
-     * Returns the flags for an os.arch value.
-     *
-     * @throws UnsupportedOperationException for an architecture missing from the table, such as SPARC,
-     *     Alpha or PA-RISC, whose values differ again
-     */
-    static OpenFlags forArchitecture(String osArch) {
-        OpenFlags flags = BY_ARCHITECTURE.get(osArch);
-        if (flags == null) {
-            throw new UnsupportedOperationException("no open(2) flag values for architecture " + osArch
-                    + "; add them from arch/*/include/uapi/asm/fcntl.h of the Linux sources");
-        }
-        return flags;
+    /** Returns the flags of an architecture. */
+    static OpenFlags of(Architecture architecture) {
+        return switch (architecture) {
+            case X86_64, X86, RISCV64, LOONGARCH64, S390X -> GENERIC;
+            case ARM, AARCH64, POWERPC, POWERPC64 -> ARM_LAYOUT;
+        };
     }
 
     static OpenFlags current() {
-        return forArchitecture(System.getProperty("os.arch"));
+        return of(Architecture.current());
     }
 
     /**

@@ -3,8 +3,10 @@ package dev.manifestinit.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.manifestinit.validation.ValidationRecord;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -76,6 +78,17 @@ class YoctoRecipeTest {
         assertTrue(text.contains("apiFilesystems:"), text);
         assertEquals(0, new Main(System.out, System.err).run(new String[] {"--validate", "--strict",
             "--rootfs", rootfs.toString(), installed.toString()}));
+    }
+
+    @Test
+    void recipeInstallsMatchingRecord() throws Exception {
+        Result result = runFunctions();
+
+        assertEquals(0, result.status(), result.output());
+        Path installed = directory.resolve("image/etc/manifest-init/manifest.yaml");
+        ValidationRecord record = ValidationRecord.read(ValidationRecord.recordFileOf(installed));
+        assertNotNull(record, result.output());
+        assertEquals(ValidationRecord.Match.MATCHES, record.match(Files.readAllBytes(installed)));
     }
 
     @Test
