@@ -17,7 +17,7 @@ import java.util.List;
  */
 public record Disk(
         @NotNull(message = "device is required") AbsolutePath device,
-        @YamlKey("wait") @NotNull(message = "wait is required, such as 5s") Duration timeout,
+        @NotNull(message = "wait is required, such as 5s") Duration timeout,
         @NotEmpty(message = "partitions must list the GPT labels of the disk")
         List<@NotNull PartitionLabel> partitions,
         GptMode gpt,

@@ -1,16 +1,28 @@
 package dev.manifestinit.manifest;
 
 import java.lang.reflect.RecordComponent;
+import java.util.Map;
 
 /** Names the manifest keys of the model's records. */
 public final class ManifestKeys {
+    /**
+     * The components whose manifest key differs from their name, by record: Java reserves
+     * {@code default}, and {@code wait()} would override Object's final method. A table and not an
+     * annotation, because the first annotation read of a component makes the JVM parse all of the
+     * component's annotations, constraints included, and the boot binds every component.
+     */
+    private static final Map<Class<?>, Map<String, String>> RENAMED = Map.of(
+            Root.class, Map.of("defaultLabel", "default"),
+            Disk.class, Map.of("timeout", "wait"));
+
     private ManifestKeys() {
     }
 
-    /** The manifest key of a record component: its name, or its {@link YamlKey}. */
+    /** Returns the manifest key of a record component: its name, unless the table above renames it. */
     public static String keyOf(RecordComponent component) {
-        YamlKey key = component.getAnnotation(YamlKey.class);
-        return key != null ? key.value() : component.getName();
+        Map<String, String> renamed = RENAMED.get(component.getDeclaringRecord());
+        String key = renamed == null ? null : renamed.get(component.getName());
+        return key != null ? key : component.getName();
     }
 
     /**

@@ -9,14 +9,14 @@ import java.util.List;
  * command line among {@code labels}, or {@code defaultLabel} when the command line names none.
  *
  * @param labels the labels allowed on the kernel command line
- * @param defaultLabel the label used when the command line has no root=
+ * @param defaultLabel the label used when the command line has no root= (key {@code default})
  * @param type the filesystem type of every root side
  * @param options mount options, such as ro
  * @param mountpoint where the initramfs mounts the new root before switch_root, such as /newroot
  */
 public record Root(
         @NotEmpty(message = "labels must list the partitions that may be the root") List<@NotNull PartitionLabel> labels,
-        @YamlKey("default") @NotNull(message = "default is required: the root label when the kernel command line has none")
+        @NotNull(message = "default is required: the root label when the kernel command line has none")
         PartitionLabel defaultLabel,
         @NotNull(message = "type is required, such as ext4") FilesystemType type,
         MountOptions options,

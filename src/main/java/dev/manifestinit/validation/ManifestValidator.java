@@ -2,6 +2,7 @@ package dev.manifestinit.validation;
 
 import dev.manifestinit.manifest.LoadedManifest;
 import dev.manifestinit.manifest.Manifest;
+import dev.manifestinit.manifest.ManifestKeys;
 import dev.manifestinit.manifest.ManifestLoader;
 import dev.manifestinit.manifest.SourceMap;
 import jakarta.validation.ConstraintViolation;
@@ -136,9 +137,9 @@ public final class ManifestValidator {
         Map<String, String> keys = new HashMap<>();
         for (Class<?> type : ModelTypes.RECORDS) {
             for (RecordComponent component : type.getRecordComponents()) {
-                dev.manifestinit.manifest.YamlKey key = component.getAnnotation(dev.manifestinit.manifest.YamlKey.class);
-                if (key != null) {
-                    keys.put(component.getName(), key.value());
+                String key = ManifestKeys.keyOf(component);
+                if (!key.equals(component.getName())) {
+                    keys.put(component.getName(), key);
                 }
             }
         }
