@@ -2,6 +2,7 @@ package dev.manifestinit.validation;
 
 import java.io.IOException;
 import java.net.URISyntaxException;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -92,6 +93,8 @@ public final class ValidationRecord {
             lines = Files.readAllLines(file, StandardCharsets.UTF_8);
         } catch (NoSuchFileException e) {
             return null;
+        } catch (CharacterCodingException e) {
+            throw new InvalidRecordException(file + " is not a validation record: it is not UTF-8 text", e);
         } catch (IOException e) {
             throw new InvalidRecordException("cannot read the validation record " + file + ": " + e, e);
         }
@@ -147,11 +150,13 @@ public final class ValidationRecord {
 
     /**
      * Returns the CRC-32 and size of the jar file that contains this class, which change with any class
-     * or resource of manifest-init, the constraints and rules included, and with a rebuild. CRC-32
-     * rather than SHA-256, because the JDK computes it natively and the boot reads the whole jar:
-     * SHA-256 of the jar runs in the interpreter at boot and costs tens of milliseconds. It guards
-     * against a record of another build, not against a forged one. Run from a classes directory
-     * (the tests), it covers the names and contents of the files there instead.
+     * or resource of manifest-init, the constraints and rules included. The jar's entries carry the
+     * fixed time of {@code project.build.outputTimestamp}, so a rebuild of the same sources gives the
+     * same jar. CRC-32 rather than SHA-256, because the JDK computes it natively and the boot reads
+     * the whole jar: SHA-256 of the jar runs in the interpreter at boot and costs tens of
+     * milliseconds. It guards against a record of another build, not against a forged one. Run
+     * from a classes directory (the tests), it covers the names and contents of the files there
+     * instead.
      */
     static String validatorFingerprint() throws IOException {
         CodeSource source = ValidationRecord.class.getProtectionDomain().getCodeSource();

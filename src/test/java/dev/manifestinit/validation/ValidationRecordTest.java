@@ -95,6 +95,15 @@ class ValidationRecordTest {
     }
 
     @Test
+    void binaryFileIsRejected() throws IOException {
+        Path file = directory.resolve("manifest.yaml.validated");
+        Files.write(file, new byte[] {(byte) 0xff, (byte) 0xfe, 0, 1});
+        ValidationRecord.InvalidRecordException e =
+                assertThrows(ValidationRecord.InvalidRecordException.class, () -> ValidationRecord.read(file));
+        assertEquals(file + " is not a validation record: it is not UTF-8 text", e.getMessage());
+    }
+
+    @Test
     void unexpectedLineIsRejected() throws IOException {
         Path file = directory.resolve("manifest.yaml.validated");
         ValidationRecord.write(file, List.of(MANIFEST));
