@@ -2,8 +2,10 @@ package dev.manifestinit.exec;
 
 import dev.manifestinit.manifest.LoadedManifest;
 import dev.manifestinit.manifest.ManifestLoader;
+import dev.manifestinit.validation.Finding;
 import dev.manifestinit.validation.ManifestValidator;
 import dev.manifestinit.validation.Report;
+import dev.manifestinit.validation.Severity;
 import dev.manifestinit.validation.ValidationRecord;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -103,6 +105,13 @@ final class ManifestCheck {
 
     /** Returns why the record at {@code recordFile} does not vouch for the manifest, or null when it does. */
     private static String reasonToValidateInFull(LoadedManifest loaded, byte[] bytes, Path recordFile) {
+        for (Finding finding : loaded.findings()) {
+            if (finding.severity() == Severity.ERROR) {
+                // Such as a base manifest that cannot be read: the record vouches for no manifest
+                // with errors, and the full validation reports every finding.
+                return "the manifest has errors";
+            }
+        }
         if (loaded.sources().size() > 1) {
             // The record has the digest of the manifest file alone, not of the bases it extends.
             return "the manifest extends base manifests, which no validation record covers"
