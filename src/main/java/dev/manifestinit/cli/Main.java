@@ -203,9 +203,15 @@ public final class Main {
             err.println("manifest-init: " + file + " is invalid; nothing was written");
             return INVALID;
         }
-        out.println("# " + file + (report.loaded().sources().size() > 1
-                ? " with " + String.join(", ", report.loaded().sources().subList(1, report.loaded().sources().size()))
-                : "") + ", flattened by manifest-init --flatten.");
+        // Names relative to the manifest's directory: a build host's paths do not belong in an image.
+        List<String> sources = report.loaded().sources();
+        Path directory = Path.of(file).toAbsolutePath().normalize().getParent();
+        List<String> bases = new ArrayList<>();
+        for (String base : sources.subList(1, sources.size())) {
+            bases.add(directory.relativize(Path.of(base).toAbsolutePath().normalize()).toString());
+        }
+        out.println("# " + Path.of(file).getFileName() + (bases.isEmpty() ? "" : " with " + String.join(", ", bases))
+                + ", flattened by manifest-init --flatten.");
         out.println("# Edit those files, not this one.");
         out.print(ManifestLoader.write(report.loaded().document()));
         return OK;

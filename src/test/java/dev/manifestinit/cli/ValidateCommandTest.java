@@ -266,7 +266,7 @@ class ValidateCommandTest {
         Files.writeString(flat, output());
 
         assertFalse(output().contains("extends:"), output());
-        assertTrue(output().startsWith("# " + RAINIER + " with " + BASE + ", flattened"), output());
+        assertTrue(output().startsWith("# rainier.yaml with common/emmc-bmc.yaml, flattened"), output());
         assertEquals(0, run("--validate", "--strict", flat.toString()), output());
         assertEquals(0, run("--plan", "--manifest", flat.toString(), "--cmdline", "root=PARTLABEL=rofs-b"));
         String flatPlan = output();
