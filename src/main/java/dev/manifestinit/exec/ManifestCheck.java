@@ -14,7 +14,7 @@ import java.util.concurrent.FutureTask;
 
 /**
  * Loads and validates the boot's manifest on a thread of its own. The bean constraints are
- * skipped only when the validation record beside the manifest contains the digest of these exact
+ * skipped only when the validation record beside the manifest contains the checksum of these exact
  * bytes, written by this same build; otherwise the manifest is validated in full, as
  * {@code --validate} does.
  *
@@ -25,7 +25,7 @@ final class ManifestCheck {
     /**
      * The outcome of the check.
      *
-     * @param recordMessage the log line that tells whether the validation record was used
+     * @param recordMessage the log line that says whether the validation record was used
      */
     record Result(Report report, String recordMessage) {
     }
@@ -113,7 +113,7 @@ final class ManifestCheck {
             }
         }
         if (loaded.sources().size() > 1) {
-            // The record has the digest of the manifest file alone, not of the bases it extends.
+            // The record has the checksum of the manifest file alone, not of the bases it extends.
             return "the manifest extends base manifests, which no validation record covers"
                     + " (an initramfs should ship the --flatten output)";
         }

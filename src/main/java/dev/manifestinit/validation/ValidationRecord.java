@@ -49,11 +49,11 @@ public final class ValidationRecord {
     private static final String MANIFEST = "manifest ";
 
     private final String validator;
-    private final Set<String> manifestDigests;
+    private final Set<String> manifestChecksums;
 
-    private ValidationRecord(String validator, Set<String> manifestDigests) {
+    private ValidationRecord(String validator, Set<String> manifestChecksums) {
         this.validator = validator;
-        this.manifestDigests = Set.copyOf(manifestDigests);
+        this.manifestChecksums = Set.copyOf(manifestChecksums);
     }
 
     /** Thrown when a record file exists but cannot be read or is not a record. */
@@ -70,14 +70,14 @@ public final class ValidationRecord {
 
     /** Writes a record for manifests that this program has just found valid. */
     public static void write(Path file, Collection<byte[]> validManifests) throws IOException {
-        Set<String> digests = new LinkedHashSet<>();
+        Set<String> checksums = new LinkedHashSet<>();
         for (byte[] manifest : validManifests) {
-            digests.add(checksum(manifest));
+            checksums.add(checksum(manifest));
         }
         StringBuilder text = new StringBuilder(HEADER).append('\n');
         text.append(VALIDATOR).append(validatorFingerprint()).append('\n');
-        for (String digest : digests) {
-            text.append(MANIFEST).append(digest).append('\n');
+        for (String checksum : checksums) {
+            text.append(MANIFEST).append(checksum).append('\n');
         }
         Files.writeString(file, text, StandardCharsets.UTF_8);
     }
@@ -103,13 +103,13 @@ public final class ValidationRecord {
                     + HEADER + "\"", null);
         }
         String validator = null;
-        Set<String> digests = new LinkedHashSet<>();
+        Set<String> checksums = new LinkedHashSet<>();
         for (int i = 1; i < lines.size(); i++) {
             String line = lines.get(i);
             if (line.startsWith(VALIDATOR) && validator == null) {
                 validator = line.substring(VALIDATOR.length());
             } else if (line.startsWith(MANIFEST)) {
-                digests.add(line.substring(MANIFEST.length()));
+                checksums.add(line.substring(MANIFEST.length()));
             } else if (!line.isEmpty()) {
                 throw new InvalidRecordException(file + ":" + (i + 1) + ": unexpected line in a validation record: "
                         + line, null);
@@ -118,12 +118,12 @@ public final class ValidationRecord {
         if (validator == null) {
             throw new InvalidRecordException(file + " has no validator line", null);
         }
-        return new ValidationRecord(validator, digests);
+        return new ValidationRecord(validator, checksums);
     }
 
     /** Compares {@code manifest} with this record: it matches when this same program checked the same bytes. */
     public Match match(byte[] manifest) throws IOException {
-        if (!manifestDigests.contains(checksum(manifest))) {
+        if (!manifestChecksums.contains(checksum(manifest))) {
             return Match.OTHER_MANIFEST;
         }
         if (!validator.equals(validatorFingerprint())) {
@@ -135,7 +135,7 @@ public final class ValidationRecord {
     /** The result of comparing a manifest with a record. */
     public enum Match {
         MATCHES,
-        /** The record contains no digest of these bytes: the manifest changed or was never validated. */
+        /** The record contains no checksum of these bytes: the manifest changed or was never validated. */
         OTHER_MANIFEST,
         /** The manifest was validated by another build of this program, whose rules may differ. */
         OTHER_VALIDATOR

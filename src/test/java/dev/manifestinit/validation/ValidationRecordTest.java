@@ -56,7 +56,7 @@ class ValidationRecordTest {
     void recordHoldsChecksumOfManifest() throws IOException {
         Path file = directory.resolve("manifest.yaml.validated");
         ValidationRecord.write(file, List.of("123456789".getBytes(StandardCharsets.US_ASCII)));
-        // The CRC-32C check value of "123456789" (RFC 3720, the iSCSI CRC).
+        // The check value of CRC-32C: the CRC of the nine ASCII digits "123456789".
         assertTrue(Files.readString(file).contains("manifest crc32c:e3069283 size:9\n"), Files.readString(file));
     }
 
