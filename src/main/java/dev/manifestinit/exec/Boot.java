@@ -91,7 +91,10 @@ public final class Boot {
                     + pid + "; nothing was changed. Use --plan to see the steps");
             return 1;
         }
-        log.info("[started] boot from " + manifestFile);
+        // java.vm.info names "sharing" only when the JVM maps a class archive: a mismatched one
+        // is ignored silently, and this line shows it.
+        log.info("[started] boot from " + manifestFile + " on Java " + System.getProperty("java.vm.version") + " ("
+                + System.getProperty("java.vm.info") + ")");
         record.put("manifest", manifestFile.toString());
 
         if (!check.isDone()) {

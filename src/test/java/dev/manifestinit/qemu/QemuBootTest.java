@@ -3,6 +3,7 @@ package dev.manifestinit.qemu;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.manifestinit.testing.NeedsQemu;
 import dev.manifestinit.testing.ProductJar;
@@ -136,6 +137,14 @@ class QemuBootTest {
             assertTrue(log.contains("manifest-init: loaded module " + module + " from /lib/modules/"),
                     () -> withLog("rofs-a", "no log line for loading module " + module));
         }
+    }
+
+    @Test
+    void jvmMapsClassArchive() throws IOException {
+        // Without root, src/qemu/run trains no archive and the JVM maps the runtime's own CDS archive.
+        assumeTrue(output.contains("run: class archive "), "src/qemu/run trains a class archive only as root");
+        assertTrue(serialLog("rofs-a").matches("(?s).*manifest-init: \\[started\\] boot from \\S+ on Java \\S+ \\([^)]*sharing\\).*"),
+                () -> withLog("rofs-a", "the JVM did not map the class archive (no \"sharing\" in java.vm.info)"));
     }
 
     @Test

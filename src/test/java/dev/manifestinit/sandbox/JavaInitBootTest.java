@@ -50,6 +50,12 @@ class JavaInitBootTest {
         }
 
         @Test
+        void jvmMapsClassArchive() {
+            assertTrue(boot.log().matches("(?s).*manifest-init: \\[started\\] boot from \\S+ on Java \\S+ \\([^)]*sharing\\).*"),
+                    () -> boot.withLog("the JVM did not map the class archive (no \"sharing\" in java.vm.info)"));
+        }
+
+        @Test
         void classArchiveShipped() {
             assertTrue(boot.log().contains("boot: class archive "),
                     () -> boot.withLog("the boot built no class archive"));
