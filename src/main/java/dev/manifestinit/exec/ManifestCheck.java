@@ -25,7 +25,7 @@ final class ManifestCheck {
     /**
      * The outcome of the check.
      *
-     * @param recordMessage the log line that says whether the validation record was used
+     * @param recordMessage the log line that reports whether the validation record was used
      */
     record Result(Report report, String recordMessage) {
     }

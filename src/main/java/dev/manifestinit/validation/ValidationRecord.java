@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -34,7 +35,7 @@ import java.util.zip.CRC32C;
  * manifest crc32c:9c1d... size:...      (one line per valid manifest)
  * </pre>
  *
- * <p>The record guards against mistakes, not attacks: whoever can change the manifest in the
+ * <p>The record guards against mistakes, not attacks: anyone who can change the manifest in the
  * initramfs can change the record and the program as well. So a checksum is enough, and CRC-32C
  * needs nothing at boot, while the JDK's first SHA-256 sets up its security providers, which
  * took about 50 ms of a cold JVM here. A changed manifest of the same size matches by chance with
@@ -44,7 +45,8 @@ public final class ValidationRecord {
     /** The record of {@code MANIFEST} is the file {@code MANIFEST} + this suffix. */
     public static final String SUFFIX = ".validated";
 
-    private static final String HEADER = "manifest-init validation record 2";
+    private static final String HEADER_PREFIX = "manifest-init validation record ";
+    private static final String HEADER = HEADER_PREFIX + "2";
     private static final String VALIDATOR = "validator ";
     private static final String MANIFEST = "manifest ";
 
@@ -95,8 +97,14 @@ public final class ValidationRecord {
             return null;
         } catch (CharacterCodingException e) {
             throw new InvalidRecordException(file + " is not a validation record: it is not UTF-8 text", e);
+        } catch (AccessDeniedException e) {
+            throw new InvalidRecordException("cannot read the validation record " + file + ": permission denied", e);
         } catch (IOException e) {
-            throw new InvalidRecordException("cannot read the validation record " + file + ": " + e, e);
+            throw new InvalidRecordException("cannot read the validation record " + file + ": " + e.getMessage(), e);
+        }
+        if (!lines.isEmpty() && !lines.get(0).equals(HEADER) && lines.get(0).startsWith(HEADER_PREFIX)) {
+            throw new InvalidRecordException(file + " is a validation record of another format (\"" + lines.get(0)
+                    + "\", expected \"" + HEADER + "\"); write it again with --validate --record", null);
         }
         if (lines.isEmpty() || !lines.get(0).equals(HEADER)) {
             throw new InvalidRecordException(file + " is not a validation record: the first line is not \""

@@ -77,7 +77,8 @@ class ValidationRecordTest {
         ValidationRecord.InvalidRecordException e =
                 assertThrows(ValidationRecord.InvalidRecordException.class, () -> ValidationRecord.read(file));
 
-        assertTrue(e.getMessage().contains("is not a validation record"), e.getMessage());
+        assertTrue(e.getMessage().contains("is a validation record of another format"), e.getMessage());
+        assertTrue(e.getMessage().contains("write it again with --validate --record"), e.getMessage());
     }
 
     @Test
